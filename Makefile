@@ -1,0 +1,71 @@
+# Two commands for a fresh machine with Python 3.11+ and make:
+#   make run   – install, migrate, load the demo data and serve http://127.0.0.1:8000/
+#   make test  – install the development tools, lint and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format install install-dev translations messages lock check-migrations clean help
+
+help:
+	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/"
+	@echo "make test   – lint and run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make lock   – re-lock exact dependency versions after editing pyproject.toml"
+
+$(PY):
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps make the install step run again only when a lock file changes.
+$(VENV)/.installed-base: requirements/base.txt | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.txt | $(PY)
+	$(PIP) install --quiet --require-hashes -r requirements/dev.txt
+	@touch $@ $(VENV)/.installed-base
+
+install: $(VENV)/.installed-base
+install-dev: $(VENV)/.installed-dev
+
+translations: install
+	DEBUG=true $(PY) manage.py compiletranslations
+
+run: export DEBUG ?= true
+run: translations
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "Serving http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/) – Ctrl+C to stop"
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: install
+	DEBUG=false SECRET_KEY=migrations-check $(PY) manage.py makemigrations --check --dry-run
+
+test: install-dev translations lint check-migrations
+	$(VENV)/bin/pytest
+
+# Re-extract message ids after changing strings; then translate locale/vi/LC_MESSAGES/django.po.
+messages: install
+	DEBUG=true $(PY) manage.py makemessages -l vi --no-obsolete --add-location file \
+		--ignore=$(VENV) --ignore=var --ignore=node_modules
+
+lock:
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+		--no-emit-find-links -o requirements/base.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+		--no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""News and reports published by editors (issue 5 fills this app)."""

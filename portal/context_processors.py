@@ -1,0 +1,8 @@
+from django.conf import settings
+
+from portal.models import SiteSettings
+
+
+def site(request):
+    """Put the portal's settings and languages in every template."""
+    return {"site": SiteSettings.load(), "PORTAL_LANGUAGES": settings.LANGUAGES}

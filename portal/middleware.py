@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+class PortalLocaleMiddleware:
+    """Speak Vietnamese unless the reader chose another language with the switcher.
+
+    Unlike Django's LocaleMiddleware the browser's Accept-Language is ignored: a Vietnamese
+    government portal opens in Vietnamese for everyone, and the choice is the reader's own.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.languages:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

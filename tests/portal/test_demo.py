@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from indicators.models import AdministrativeUnit
+from portal.demo import COMMUNES
+from portal.models import SiteSettings
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo():
+    from io import StringIO
+
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_loads_the_district_and_its_16_communes_and_prints_logins():
+    output = run_demo()
+    district = AdministrativeUnit.objects.jurisdiction()
+    assert district.full_name == "Huyện Lộc Ninh"
+    communes = AdministrativeUnit.objects.communes()
+    assert communes.count() == 16
+    names = {unit.full_name for unit in communes}
+    assert "Thị trấn Lộc Ninh" in names
+    for name in ["Lộc An", "Lộc Điền", "Lộc Thạnh", "Lộc Thành", "Lộc Thịnh", "Lộc Thuận"]:
+        assert f"Xã {name}" in names
+    assert SiteSettings.objects.get().agency == "Ủy ban nhân dân huyện Lộc Ninh"
+    for username in ["quantri", "canbo.huyen", "canbo.locan", "bientap"]:
+        assert username in output
+    user = get_user_model().objects.get(username="canbo.locan")
+    assert user.is_staff and not user.is_superuser
+    assert user.groups.get().name == "Cán bộ xã"
+    assert user.check_password("locan-demo-2026")
+
+
+def test_demo_twice_keeps_what_staff_entered_and_duplicates_nothing():
+    run_demo()
+    unit = AdministrativeUnit.objects.get(code="loc-an")
+    unit.name = "Lộc An (đã sửa)"
+    unit.save()
+    site = SiteSettings.objects.get()
+    site.phone = "0999 999 999"
+    site.save()
+    user = get_user_model().objects.get(username="quantri")
+    user.set_password("mat-khau-rieng-cua-toi")
+    user.save()
+
+    output = run_demo()
+
+    assert AdministrativeUnit.objects.count() == len(COMMUNES) + 1
+    assert get_user_model().objects.count() == 4
+    assert AdministrativeUnit.objects.get(code="loc-an").name == "Lộc An (đã sửa)"
+    assert SiteSettings.objects.get().phone == "0999 999 999"
+    assert get_user_model().objects.get(username="quantri").check_password("mat-khau-rieng-cua-toi")
+    assert "its password was kept" in output

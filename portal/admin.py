@@ -16,6 +16,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
             _("Contact details shown in the footer"),
             {"fields": ["address", "phone", "email", "responsible_person", "licence"]},
         ),
+        (_("Monthly figures"), {"fields": ["figures_due_day"]}),
     ]
 
     def has_add_permission(self, request):

@@ -4,6 +4,7 @@
 the reader's language: a figure reads the same everywhere.
 """
 
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 THOUSAND_SEPARATOR = "."
 DECIMAL_SEPARATOR = ","
 MISSING = "–"
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def _to_decimal(value):
@@ -93,3 +95,42 @@ def format_datetime(value, missing=MISSING):
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return f"{weekday_name(value)}, {value:%d/%m/%Y %H:%M}"
+
+
+class NumberFormatError(ValueError):
+    """Text that is not a number in any way a Vietnamese user writes one."""
+
+
+def parse_number(text):
+    """Read a number as people type it: 4.884 · 4 884 · 1,75 · 4.884,5 · 12.5 · -3.
+
+    A dot followed by groups of exactly three digits separates thousands (the Vietnamese way);
+    a comma is the decimal mark. With only a dot and no thousands groups ("12.5") the dot is a
+    decimal point. Returns a Decimal, or None for empty text; raises NumberFormatError.
+    """
+    if text is None:
+        return None
+    if isinstance(text, int | Decimal):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(str(text))
+    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "").replace("\u202f", "")
+    if not cleaned:
+        return None
+    cleaned = cleaned.replace("−", "-")
+    if "." in cleaned and "," in cleaned:
+        if cleaned.rfind(",") < cleaned.rfind("."):
+            raise NumberFormatError(text)  # 4,884.5: the English way round, ambiguous here
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif "," in cleaned:
+        if cleaned.count(",") > 1:
+            raise NumberFormatError(text)
+        cleaned = cleaned.replace(",", ".")
+    elif "." in cleaned:
+        head, *groups = cleaned.lstrip("+-").split(".")
+        thousands = groups and all(len(g) == 3 for g in groups) and 1 <= len(head) <= 3
+        if thousands and (len(groups) > 1 or head not in {"0", ""}):
+            cleaned = cleaned.replace(".", "")
+    if not _PLAIN_NUMBER.fullmatch(cleaned):
+        raise NumberFormatError(text)
+    return Decimal(cleaned)

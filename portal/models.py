@@ -1,7 +1,7 @@
 """Site-wide pieces: the portal's own settings, edited by staff in the admin."""
 
 from django.core.cache import cache
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +35,12 @@ class SiteSettings(models.Model):
         max_length=300,
         blank=True,
         help_text=_("The portal's licence or the decision that set it up, if any."),
+    )
+    figures_due_day = models.PositiveSmallIntegerField(
+        _("figures due on day"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Each month's figures are due by this day of the next month."),
     )
     emblem = models.ImageField(
         _("emblem"),

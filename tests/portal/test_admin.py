@@ -28,6 +28,7 @@ def test_site_settings_are_edited_in_the_admin_and_shown_at_once(admin_client, s
             "email": "xamoi@example.org",
             "responsible_person": "Trần Thị B",
             "licence": "",
+            "figures_due_day": "5",
         },
     )
     assert response.status_code == 302

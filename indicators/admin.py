@@ -258,6 +258,7 @@ class MonthlyReportAdmin(UnitScopedAdmin):
                 name="indicators_monthlyreport_entry",
             ),
             path("overview/", wrap(self.overview), name="indicators_monthlyreport_overview"),
+            path("report/", wrap(self.district_report), name="indicators_monthlyreport_report"),
             path(
                 "data-quality/",
                 wrap(self.data_quality),
@@ -293,6 +294,9 @@ class MonthlyReportAdmin(UnitScopedAdmin):
 
     def overview(self, request):
         return admin_views.overview_view(request, self._context(request))
+
+    def district_report(self, request):
+        return admin_views.report_view(request, self._context(request))
 
     def data_quality(self, request):
         return admin_views.data_quality_view(request, self._context(request))

@@ -28,7 +28,7 @@ from indicators.models import (
     can_enter,
     can_see_all_units,
 )
-from indicators.reporting import HUNDRED, unit_month_figures
+from indicators.reporting import HUNDRED, build_report, unit_month_figures
 from portal.models import SiteSettings
 
 PENDING_KEY = "indicators:pending-entry:"
@@ -400,12 +400,8 @@ def overview_view(request, admin_context):
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise Http404(_("There is no such month."))
     jurisdiction = AdministrativeUnit.objects.jurisdiction()
-    units = list(
-        AdministrativeUnit.objects.in_force(year, month)
-        .filter(is_active=True)
-        .order_by("parent__isnull", "order")
-    )
-    units.sort(key=lambda u: (u.pk != getattr(jurisdiction, "pk", None), u.order))
+    units = list(AdministrativeUnit.objects.in_force(year, month).filter(is_active=True))
+    units.sort(key=lambda u: (u.pk != getattr(jurisdiction, "pk", None), u.order, u.name))
     progress = month_progress(units, year, month, today)
     counts = {}
     for item in progress:
@@ -513,3 +509,36 @@ def todo_for(user, today=None):
     if can_approve(user):
         waiting = MonthlyReport.objects.filter(status=ReportStatus.SUBMITTED).count()
     return {"items": items, "waiting": waiting, "today": today}
+
+
+def report_view(request, admin_context):
+    """The district's figures for a month: each indicator's target, month, year-to-date, %."""
+    if not can_see_all_units(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    year, month = previous_month(today.year, today.month)
+    try:
+        year = int(request.GET.get("year", year))
+        month = int(request.GET.get("month", month))
+    except ValueError:
+        raise Http404(_("There is no such month.")) from None
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise Http404(_("There is no such month."))
+    published_only = request.GET.get("all") != "1"
+    by_unit = request.GET.get("units") == "1"
+    roll_up = request.GET.get("roll_up") == "1"
+    report = build_report(year, month, published_only=published_only, roll_up=roll_up)
+    context = {
+        **admin_context,
+        "title": _("Figures of %(unit)s, %(month)02d/%(year)s")
+        % {"unit": report.jurisdiction.full_name, "month": month, "year": year},
+        "report": report,
+        "year": year,
+        "month": month,
+        "published_only": published_only,
+        "by_unit": by_unit,
+        "roll_up": roll_up,
+        "prev": previous_month(year, month),
+        "next": next_month(year, month),
+    }
+    return TemplateResponse(request, "admin/indicators/report.html", context)

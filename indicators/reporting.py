@@ -25,11 +25,13 @@ from indicators.models import (
     Applicability,
     Comparison,
     Indicator,
+    IndicatorKind,
     ReportStatus,
     Target,
     month_end,
     month_start,
 )
+from portal import formatting
 
 HUNDRED = Decimal(100)
 
@@ -95,6 +97,40 @@ class Figure:
     @property
     def is_complete(self):
         return self.expected_units == 0 or self.reported_units >= self.expected_units
+
+    # Text for pages and exports: every figure is written the same way everywhere.
+
+    def _number(self, value):
+        if value is None:
+            return formatting.MISSING
+        if self.indicator.kind == IndicatorKind.RATIO:
+            return formatting.format_percent(value, self.indicator.decimals)
+        text = formatting.format_number(value, self.indicator.decimals)
+        if self.indicator.unit_of_measure == "đồng":
+            return formatting.format_money(value)
+        return text
+
+    @property
+    def value_text(self):
+        """4.884 · 12/15 · 12/19 · 1,75% · 130.000.000 đồng · – (not reported)."""
+        if self.value is None:
+            return formatting.MISSING
+        if self.out_of and self.indicator.kind != IndicatorKind.RATIO:
+            return f"{self._number(self.value)}/{formatting.format_number(self.out_of)}"
+        return self._number(self.value)
+
+    @property
+    def month_text(self):
+        return self._number(self.month_value)
+
+    @property
+    def target_text(self):
+        return self._number(self.target)
+
+    @property
+    def percent_text(self):
+        """Percent of the target with one decimal: 85,7%."""
+        return formatting.format_percent(self.percent, 1)
 
 
 @dataclass

@@ -83,14 +83,14 @@ def weekday_name(day):
 
 def format_date(value, missing=MISSING):
     """Format a date: 28/10/2022."""
-    if value is None:
+    if not value:
         return missing
     return value.strftime("%d/%m/%Y")
 
 
 def format_datetime(value, missing=MISSING):
     """Format an aware datetime in local time: Thứ sáu, 28/10/2022 04:00."""
-    if value is None:
+    if not value:
         return missing
     if timezone.is_aware(value):
         value = timezone.localtime(value)

@@ -35,3 +35,9 @@ def vn_date(value):
 def vn_datetime(value):
     """{{ moment|vn_datetime }} → Thứ sáu, 28/10/2022 04:00."""
     return formatting.format_datetime(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ figures|get_item:unit.pk }}: a dictionary value in a template (None if absent)."""
+    return mapping.get(key) if mapping else None

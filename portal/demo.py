@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
 
-from indicators.models import AdministrativeUnit, UnitKind
+from indicators.demo import load_indicator_demo
+from indicators.models import AdministrativeUnit, UnitAssignment, UnitKind
 from portal import roles
 from portal.models import SiteSettings
 
@@ -51,12 +52,15 @@ class DemoAccount:
     password: str
     role: str | None
     description: str
+    unit: str | None = None  # the code of the unit whose figures the account enters
 
 
 ACCOUNTS = [
     DemoAccount("quantri", "quantri-demo-2026", None, "superuser: every admin page"),
     DemoAccount("canbo.huyen", "huyen-demo-2026", roles.DISTRICT_OFFICER, "district officer"),
-    DemoAccount("canbo.locan", "locan-demo-2026", roles.COMMUNE_CLERK, "commune clerk, Lộc An"),
+    DemoAccount(
+        "canbo.locan", "locan-demo-2026", roles.COMMUNE_CLERK, "commune clerk, Lộc An", "loc-an"
+    ),
     DemoAccount("bientap", "bientap-demo-2026", roles.EDITOR, "editor"),
 ]
 
@@ -92,6 +96,10 @@ def load_accounts():
             user.save()
             if account.role:
                 user.groups.add(groups[account.role])
+        if account.unit:
+            UnitAssignment.objects.get_or_create(
+                user=user, unit=AdministrativeUnit.objects.get(code=account.unit)
+            )
         created.append((account, is_new))
     return created
 
@@ -102,4 +110,6 @@ def load_demo():
     with translation.override("vi"):
         load_site_settings()
         load_units()
-        return load_accounts()
+        accounts = load_accounts()
+        load_indicator_demo()
+        return accounts

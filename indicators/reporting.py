@@ -52,7 +52,7 @@ class Figure:
     unit: AdministrativeUnit
     year: int
     month: int
-    month_value: Decimal | None = None  # the figure reported for this month
+    month_value: Decimal | None = None  # the figure of the period (the month unless a quarter…)
     value: Decimal | None = None  # year-to-date (flow), latest (stock) or the rate (ratio)
     target: Decimal | None = None
     as_of: object = None  # datetime.date of the latest figure counted
@@ -146,6 +146,7 @@ class Row:
 class Report:
     year: int
     month: int
+    period_start: int
     jurisdiction: AdministrativeUnit
     units: list
     programs: list  # [(Program, [Row, ...])]
@@ -170,8 +171,9 @@ class Report:
 class _Figures:
     """The stored figures of a year up to a month, indexed for computing."""
 
-    def __init__(self, year, month, units, published_only, successors):
+    def __init__(self, year, month, units, published_only, successors, period_start=None):
         self.year, self.month = year, month
+        self.period_start = period_start or month
         self.representative = {u.pk: successors.get(u.pk, u.pk) for u in units}
         query = Achievement.objects.filter(
             report__year=year, report__month__lte=month, report__unit__in=[u.pk for u in units]
@@ -214,8 +216,11 @@ class _Figures:
         if not months:
             return figure
         figure.reported_units = 1 if self.month in months else 0
-        this_month = months.get(self.month)
-        figure.month_value = this_month[0] if this_month else None
+        in_period = [m for m in months if m >= self.period_start]
+        if in_period and indicator.is_flow:
+            figure.month_value = sum((months[m][0] for m in in_period), Decimal(0))
+        elif in_period:
+            figure.month_value = months[max(in_period)][0]
         latest_month = max(months)
         latest = months[latest_month]
         if indicator.is_flow:
@@ -306,11 +311,13 @@ def build_report(
     published_only=True,
     roll_up=False,
     jurisdiction=None,
+    period_start=None,
 ):
     """The jurisdiction's figures and each commune's for a month of a year.
 
     ``published_only`` counts approved months only (what the public sees). ``roll_up`` shows
-    the figures of merged or renamed units under the unit that succeeded them.
+    the figures of merged or renamed units under the unit that succeeded them. ``period_start``
+    makes ``month_value`` cover the months from it to ``month`` (3 months before for a quarter).
     """
     jurisdiction = jurisdiction or AdministrativeUnit.objects.jurisdiction()
     units = _units_for_period(jurisdiction, year, month)
@@ -335,7 +342,7 @@ def build_report(
         for term in (indicator.numerator, indicator.denominator):
             if term is not None:
                 needed.setdefault(term.pk, term)
-    data = _Figures(year, month, [jurisdiction, *units], published_only, successors)
+    data = _Figures(year, month, [jurisdiction, *units], published_only, successors, period_start)
     rows = {}
 
     def entered_row(indicator):
@@ -386,6 +393,7 @@ def build_report(
     return Report(
         year=year,
         month=month,
+        period_start=period_start or month,
         jurisdiction=jurisdiction,
         units=units_shown,
         programs=list(grouped.items()),

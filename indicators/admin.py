@@ -52,6 +52,37 @@ def history_table(changes, decimals=0):
     )
 
 
+class ScopedValueFilter(admin.SimpleListFilter):
+    """A filter whose choices come from the rows the user may see (not from every commune)."""
+
+    field = ""
+
+    def lookups(self, request, model_admin):
+        values = (
+            model_admin.get_queryset(request)
+            .order_by(self.field)
+            .values_list(self.field, flat=True)
+            .distinct()
+        )
+        return [(value, str(value)) for value in values]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        try:
+            return queryset.filter(**{self.field: int(self.value())})
+        except ValueError:
+            return queryset.none()
+
+
+def scoped_filter(field, title):
+    return type(
+        f"ScopedFilter_{field}",
+        (ScopedValueFilter,),
+        {"field": field, "title": title, "parameter_name": field},
+    )
+
+
 class UnitScopedAdmin(admin.ModelAdmin):
     """Shows a clerk only the rows of their own units, however the page is reached."""
 
@@ -158,7 +189,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 @admin.register(Target)
 class TargetAdmin(UnitScopedAdmin):
     list_display = ["indicator", "unit", "year", "value_display", "source"]
-    list_filter = ["year", "indicator__program"]
+    list_filter = [scoped_filter("year", _("year")), "indicator__program"]
     list_select_related = ["indicator", "unit"]
     search_fields = ["indicator__code", "indicator__name", "unit__name", "source"]
     autocomplete_fields = ["indicator", "unit"]
@@ -200,7 +231,11 @@ class ReportStatusFilter(admin.SimpleListFilter):
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(UnitScopedAdmin):
     list_display = ["unit", "period", "status", "submitted_at", "approved_at", "entry_link"]
-    list_filter = [ReportStatusFilter, "year", "month"]
+    list_filter = [
+        ReportStatusFilter,
+        scoped_filter("year", _("year")),
+        scoped_filter("month", _("month")),
+    ]
     list_select_related = ["unit"]
     search_fields = ["unit__name", "unit__code"]
     actions = ["approve_selected"]
@@ -317,7 +352,12 @@ class AchievementAdmin(UnitScopedAdmin):
         "entered_by",
         "entered_at",
     ]
-    list_filter = ["report__year", "report__month", "report__status", "indicator__program"]
+    list_filter = [
+        scoped_filter("report__year", _("year")),
+        scoped_filter("report__month", _("month")),
+        "report__status",
+        "indicator__program",
+    ]
     list_select_related = ["indicator", "report__unit", "entered_by"]
     search_fields = ["indicator__code", "indicator__name", "report__unit__name"]
     readonly_fields = [
@@ -375,7 +415,7 @@ class AchievementAdmin(UnitScopedAdmin):
 @admin.register(FigureChange)
 class FigureChangeAdmin(UnitScopedAdmin):
     list_display = ["at", "kind", "indicator", "unit", "period", "old", "new", "user", "reason"]
-    list_filter = ["kind", "year"]
+    list_filter = ["kind", scoped_filter("year", _("year"))]
     list_select_related = ["indicator", "unit", "user"]
     search_fields = ["indicator__code", "indicator__name", "unit__name", "reason"]
 

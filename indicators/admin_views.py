@@ -199,11 +199,15 @@ def entry_view(request, unit_code, year, month, admin_context):
         if form.is_valid():
             entries = form.entries
     elif request.method == "POST" and action in ("save", "submit", "recalculate"):
-        if readonly:
+        if not may_enter:
             raise PermissionDenied
-        form = MonthEntryForm(request.POST, rows=rows)
+        form = MonthEntryForm(request.POST, rows=rows, readonly=locked)
         valid = form.is_valid()
         entries = form.entries
+        if locked:
+            # Drawn before the month was approved or sent: say why, and keep what was typed.
+            messages.error(request, services.locked_message(report))
+            action = "recalculate"
         if action == "recalculate" or not valid:
             if not valid:
                 messages.error(request, _("Nothing was saved: correct the figures marked below."))

@@ -118,6 +118,10 @@ class AdministrativeUnit(models.Model):
     class Meta:
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
+        permissions = [
+            ("import_administrativeunit", _("Can import administrative units from spreadsheets")),
+            ("export_administrativeunit", _("Can export administrative units to spreadsheets")),
+        ]
         ordering = ["order", "name"]
         constraints = [
             models.CheckConstraint(
@@ -175,6 +179,9 @@ class UnitAssignment(models.Model):
     class Meta:
         verbose_name = _("unit assignment")
         verbose_name_plural = _("unit assignments")
+        permissions = [
+            ("export_unitassignment", _("Can export unit assignments")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["user", "unit"], name="unique_unit_assignment"),
         ]
@@ -198,6 +205,10 @@ class Program(models.Model):
     class Meta:
         verbose_name = _("program")
         verbose_name_plural = _("programs")
+        permissions = [
+            ("import_program", _("Can import programs from spreadsheets")),
+            ("export_program", _("Can export programs to spreadsheets")),
+        ]
         ordering = ["order", "name"]
 
     def __str__(self):
@@ -335,6 +346,10 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
+        permissions = [
+            ("import_indicator", _("Can import indicators from spreadsheets")),
+            ("export_indicator", _("Can export indicators to spreadsheets")),
+        ]
         ordering = ["program__order", "order", "code"]
         constraints = [
             models.CheckConstraint(
@@ -430,6 +445,10 @@ class Target(models.Model):
     class Meta:
         verbose_name = _("target")
         verbose_name_plural = _("targets")
+        permissions = [
+            ("import_target", _("Can import targets from spreadsheets")),
+            ("export_target", _("Can export targets to spreadsheets")),
+        ]
         ordering = ["-year", "indicator__program__order", "indicator__order", "unit__order"]
         constraints = [
             models.UniqueConstraint(
@@ -520,6 +539,7 @@ class MonthlyReport(models.Model):
             ("enter_figures", _("Can enter and submit the figures of assigned units")),
             ("approve_figures", _("Can approve, return and reopen monthly figures")),
             ("view_all_units", _("Can see the figures of every unit")),
+            ("export_monthlyreport", _("Can export monthly reports and the official report")),
         ]
 
     def __str__(self):
@@ -629,6 +649,10 @@ class Achievement(models.Model):
     class Meta:
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
+        permissions = [
+            ("import_achievement", _("Can import monthly figures from spreadsheets")),
+            ("export_achievement", _("Can export monthly figures to spreadsheets")),
+        ]
         ordering = ["report", "indicator__program__order", "indicator__order"]
         constraints = [
             models.UniqueConstraint(
@@ -677,6 +701,9 @@ class FigureChange(models.Model):
     class Meta:
         verbose_name = _("change of a figure")
         verbose_name_plural = _("changes of figures")
+        permissions = [
+            ("export_figurechange", _("Can export the history of figures")),
+        ]
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["indicator", "unit", "year", "month"])]
 

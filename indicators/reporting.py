@@ -245,21 +245,37 @@ def _units_for_period(jurisdiction, year, month):
     )
 
 
-def _final_successors(jurisdiction):
-    """Map each retired unit's id to the id of the unit that succeeds it today (one query)."""
-    links = dict(
+def _successor_links(jurisdiction):
+    """(unit id, successor id, retired on) of every retired unit with a successor (one query)."""
+    return list(
         AdministrativeUnit.objects.filter(parent=jurisdiction, successor__isnull=False).values_list(
-            "pk", "successor_id"
+            "pk", "successor_id", "retired_on"
         )
     )
+
+
+def _follow(links, retired_by=None):
+    """Map unit ids to the unit that stands for them: today, or after the mergers up to a day."""
+    step = {
+        pk: successor for pk, successor, retired in links if not retired_by or retired <= retired_by
+    }
     final = {}
-    for pk in links:
+    for pk in step:
         current, seen = pk, {pk}
-        while current in links and links[current] not in seen:
-            current = links[current]
+        while current in step and step[current] not in seen:
+            current = step[current]
             seen.add(current)
         final[pk] = current
     return final
+
+
+def _with_units(units, ids):
+    """The units for the given ids, fetching those not already in ``units``."""
+    by_id = {u.pk: u for u in units}
+    missing = [pk for pk in ids if pk not in by_id]
+    if missing:
+        by_id.update(AdministrativeUnit.objects.in_bulk(missing))
+    return [by_id[pk] for pk in ids]
 
 
 def _aggregate(indicator, total, figures, eligible):
@@ -267,6 +283,9 @@ def _aggregate(indicator, total, figures, eligible):
     reported = [f for f in figures if f.value is not None]
     total.expected_units = len(eligible)
     total.reported_units = sum(1 for f in figures if f.month_value is not None)
+    if total.target is None and indicator.aggregation == Aggregation.SUM:
+        targets = [f.target for f in figures if f.target is not None]
+        total.target = sum(targets, Decimal(0)) if targets else None
     if not reported:
         return
     total.as_of = max(f.as_of for f in reported)
@@ -284,9 +303,6 @@ def _aggregate(indicator, total, figures, eligible):
         total.value = sum((f.value for f in reported), Decimal(0))
         monthly = [f.month_value for f in reported if f.month_value is not None]
         total.month_value = sum(monthly, Decimal(0)) if monthly else None
-    if total.target is None and indicator.aggregation == Aggregation.SUM:
-        targets = [f.target for f in figures if f.target is not None]
-        total.target = sum(targets, Decimal(0)) if targets else None
 
 
 def _ratio(indicator, unit, numerator, denominator, target):
@@ -321,16 +337,14 @@ def build_report(
     """
     jurisdiction = jurisdiction or AdministrativeUnit.objects.jurisdiction()
     units = _units_for_period(jurisdiction, year, month)
-    successors = {}  # unit id -> the id of the unit that stands for it today
-    units_shown = units
-    if roll_up:
-        successors = _final_successors(jurisdiction)
-        by_id = {u.pk: u for u in units}
-        shown_ids = dict.fromkeys(successors.get(u.pk, u.pk) for u in units)
-        missing = [pk for pk in shown_ids if pk not in by_id]
-        by_id.update(AdministrativeUnit.objects.in_bulk(missing))
-        units_shown = [by_id[pk] for pk in shown_ids]
-        units = list({u.pk: u for u in [*units, *units_shown]}.values())
+    links = _successor_links(jurisdiction)
+    # The columns: every unit under its own name, or rolled into the unit standing for it today.
+    shown_map = _follow(links) if roll_up else {}
+    units_shown = _with_units(units, list(dict.fromkeys(shown_map.get(u.pk, u.pk) for u in units)))
+    # The total: a unit merged before the month's end counts once, within its successor.
+    total_map = _follow(links, retired_by=month_end(year, month))
+    units_total = _with_units(units, list(dict.fromkeys(total_map.get(u.pk, u.pk) for u in units)))
+    everyone = [jurisdiction, *{u.pk: u for u in [*units, *units_shown, *units_total]}.values()]
     catalogue = Indicator.objects.active().catalogue()
     if programs is not None:
         catalogue = catalogue.filter(program__in=programs)
@@ -342,23 +356,30 @@ def build_report(
         for term in (indicator.numerator, indicator.denominator):
             if term is not None:
                 needed.setdefault(term.pk, term)
-    data = _Figures(year, month, [jurisdiction, *units], published_only, successors, period_start)
+    data = _Figures(year, month, everyone, published_only, shown_map, period_start)
+    totals = data
+    if total_map != shown_map:
+        totals = _Figures(year, month, everyone, published_only, total_map, period_start)
     rows = {}
 
     def entered_row(indicator):
-        by_unit = {}
-        eligible = []
-        for unit in units_shown:
-            if indicator.applies_to_unit(unit):
-                eligible.append(unit)
-                by_unit[unit.pk] = data.unit_figure(indicator, unit)
+        by_unit = {
+            unit.pk: data.unit_figure(indicator, unit)
+            for unit in units_shown
+            if indicator.applies_to_unit(unit)
+        }
         total = data.unit_figure(indicator, jurisdiction)
         own_figure = indicator.applies_to == Applicability.JURISDICTION or (
             indicator.aggregation == Aggregation.JURISDICTION_ONLY
         )
         if not own_figure:
+            eligible = [u for u in units_total if indicator.applies_to_unit(u)]
+            parts = [
+                by_unit[u.pk] if totals is data else totals.unit_figure(indicator, u)
+                for u in eligible
+            ]
             total.value = total.month_value = None
-            _aggregate(indicator, total, list(by_unit.values()), eligible)
+            _aggregate(indicator, total, parts, eligible)
         return Row(indicator, total, by_unit)
 
     for indicator in needed.values():

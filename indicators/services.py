@@ -53,6 +53,15 @@ class SaveResult:
         return self.saved
 
 
+def locked_message(report):
+    """Why the figures of a sent or approved month cannot be changed, for the user."""
+    return _("The figures of %(month)02d/%(year)s are %(status)s and can no longer be changed.") % {
+        "month": report.month,
+        "year": report.year,
+        "status": report.get_status_display(),
+    }
+
+
 def report_get_or_create(*, unit, year, month):
     report, _created = MonthlyReport.objects.get_or_create(unit=unit, year=year, month=month)
     return report
@@ -92,17 +101,7 @@ def report_save(*, report, user, entries, submit=False):
     with transaction.atomic():
         report = MonthlyReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
         if not report.is_editable:
-            raise WorkflowError(
-                _(
-                    "The figures of %(month)02d/%(year)s are %(status)s and can no longer be "
-                    "changed."
-                )
-                % {
-                    "month": report.month,
-                    "year": report.year,
-                    "status": report.get_status_display(),
-                }
-            )
+            raise WorkflowError(locked_message(report))
         existing = {a.indicator_id: a for a in report.achievements.select_related("entered_by")}
         for entry in entries.values():
             if entry.value is not None:

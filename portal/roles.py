@@ -19,11 +19,21 @@ _READ_FIGURES = [
     "indicators.view_achievement",
     "indicators.view_figurechange",
 ]
+_EXPORT_FIGURES = [
+    "indicators.export_achievement",
+    "indicators.export_target",
+    "indicators.export_monthlyreport",
+]
 
 ROLES = {
     COMMUNE_CLERK: {
         "name": "Cán bộ xã",
-        "permissions": [*_READ_FIGURES, "indicators.enter_figures"],
+        "permissions": [
+            *_READ_FIGURES,
+            *_EXPORT_FIGURES,
+            "indicators.enter_figures",
+            "indicators.import_achievement",
+        ],
     },
     DISTRICT_OFFICER: {
         "name": "Cán bộ huyện",
@@ -37,11 +47,17 @@ ROLES = {
             "indicators.delete_target",
             "indicators.change_monthlyreport",
             "indicators.view_unitassignment",
+            *_EXPORT_FIGURES,
+            "indicators.import_achievement",
+            "indicators.import_target",
+            "indicators.export_indicator",
+            "indicators.export_administrativeunit",
+            "indicators.export_figurechange",
         ],
     },
     EDITOR: {
         "name": "Biên tập viên",
-        "permissions": [*_READ_FIGURES, "indicators.view_all_units"],
+        "permissions": [*_READ_FIGURES, *_EXPORT_FIGURES, "indicators.view_all_units"],
     },
     ADMINISTRATOR: {
         "name": "Quản trị viên",
@@ -64,6 +80,17 @@ ROLES = {
             "indicators.change_unitassignment",
             "indicators.delete_unitassignment",
             "indicators.view_unitassignment",
+            *_EXPORT_FIGURES,
+            "indicators.import_achievement",
+            "indicators.import_target",
+            "indicators.import_indicator",
+            "indicators.import_program",
+            "indicators.import_administrativeunit",
+            "indicators.export_indicator",
+            "indicators.export_program",
+            "indicators.export_administrativeunit",
+            "indicators.export_figurechange",
+            "indicators.export_unitassignment",
             "portal.view_sitesettings",
             "portal.change_sitesettings",
             "auth.view_user",
@@ -79,10 +106,11 @@ def role_group_name(role):
     return ROLES[role]["name"]
 
 
-def sync_roles(group_model=None, permission_model=None):
+def sync_roles(group_model=None, permission_model=None, strict=True):
     """Create each role's group and give it exactly the role's permissions.
 
-    Takes the models as arguments so that a migration can pass its historical ones.
+    Takes the models as arguments so that a migration can pass its historical ones; there
+    (``strict=False``) a permission that a later migration creates is skipped for now.
     """
     if group_model is None:
         from django.contrib.auth.models import Group, Permission
@@ -94,9 +122,25 @@ def sync_roles(group_model=None, permission_model=None):
         perms = []
         for dotted in spec["permissions"]:
             app_label, codename = dotted.split(".")
-            perms.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            found = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is None and strict:
+                raise LookupError(f"Permission {dotted} does not exist.")
+            if found is not None:
+                perms.append(found)
         group.permissions.set(perms)
         groups[role] = group
     return groups
+
+
+def migrate_roles(apps, schema_editor):
+    """For migrations: create any missing permissions, then sync the groups with ROLES."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after all migrations; the roles need them now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), strict=False)

@@ -214,8 +214,20 @@ LOGIN_URL = "admin:login"
 
 # django-import-export: whole imports in one transaction; never let a cell become a formula.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The library's own escaping turns every cell into text; indicators.spreadsheets escapes
+# formula-like text itself and keeps numbers as numbers.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# A pending import must survive between preview and confirm on any of several app servers:
+# in Redis when there is one, otherwise in the (shared) media storage.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = (
+    "import_export.tmp_storages.CacheStorage"
+    if REDIS_URL
+    else "import_export.tmp_storages.MediaStorage"
+)
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -1,18 +1,8 @@
 """Create the staff roles (groups with their permissions)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after all migrations; the roles need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    from portal.roles import sync_roles
-
-    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from portal.roles import migrate_roles
 
 
 class Migration(migrations.Migration):
@@ -23,4 +13,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrate_roles, migrations.RunPython.noop)]

@@ -1,0 +1,1 @@
+"""Spreadsheets in and out: imports, plain exports and the official report workbook."""

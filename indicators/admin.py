@@ -19,6 +19,8 @@ from indicators.models import (
     can_approve,
     can_see_all_units,
 )
+from indicators.spreadsheets import official
+from indicators.spreadsheets.admin import ExportOnlyAdminMixin, SpreadsheetAdminMixin
 from portal.formatting import format_datetime, format_number
 
 
@@ -101,7 +103,7 @@ class UnitScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(admin.ModelAdmin):
+class AdministrativeUnitAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "code", "kind", "parent", "order", "is_active", "retired_on"]
     list_filter = ["kind", "is_active"]
     list_select_related = ["parent"]
@@ -131,7 +133,7 @@ class AdministrativeUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(UnitAssignment)
-class UnitAssignmentAdmin(admin.ModelAdmin):
+class UnitAssignmentAdmin(ExportOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "unit"]
     list_select_related = ["user", "unit"]
     autocomplete_fields = ["unit"]
@@ -139,13 +141,13 @@ class UnitAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -187,7 +189,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(UnitScopedAdmin):
+class TargetAdmin(SpreadsheetAdminMixin, UnitScopedAdmin):
     list_display = ["indicator", "unit", "year", "value_display", "source"]
     list_filter = [scoped_filter("year", _("year")), "indicator__program"]
     list_select_related = ["indicator", "unit"]
@@ -229,7 +231,7 @@ class ReportStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(UnitScopedAdmin):
+class MonthlyReportAdmin(ExportOnlyAdminMixin, UnitScopedAdmin):
     list_display = ["unit", "period", "status", "submitted_at", "approved_at", "entry_link"]
     list_filter = [
         ReportStatusFilter,
@@ -295,6 +297,11 @@ class MonthlyReportAdmin(UnitScopedAdmin):
             path("overview/", wrap(self.overview), name="indicators_monthlyreport_overview"),
             path("report/", wrap(self.district_report), name="indicators_monthlyreport_report"),
             path(
+                "official-report/",
+                wrap(self.official_report),
+                name="indicators_monthlyreport_official_report",
+            ),
+            path(
                 "data-quality/",
                 wrap(self.data_quality),
                 name="indicators_monthlyreport_data_quality",
@@ -333,12 +340,15 @@ class MonthlyReportAdmin(UnitScopedAdmin):
     def district_report(self, request):
         return admin_views.report_view(request, self._context(request))
 
+    def official_report(self, request):
+        return official.official_report_view(request, self._context(request))
+
     def data_quality(self, request):
         return admin_views.data_quality_view(request, self._context(request))
 
 
 @admin.register(Achievement)
-class AchievementAdmin(UnitScopedAdmin):
+class AchievementAdmin(SpreadsheetAdminMixin, UnitScopedAdmin):
     """Figures are read here; they are entered on the monthly entry page."""
 
     unit_field = "report__unit"
@@ -413,7 +423,7 @@ class AchievementAdmin(UnitScopedAdmin):
 
 
 @admin.register(FigureChange)
-class FigureChangeAdmin(UnitScopedAdmin):
+class FigureChangeAdmin(ExportOnlyAdminMixin, UnitScopedAdmin):
     list_display = ["at", "kind", "indicator", "unit", "period", "old", "new", "user", "reason"]
     list_filter = ["kind", scoped_filter("year", _("year"))]
     list_select_related = ["indicator", "unit", "user"]

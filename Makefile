@@ -8,11 +8,12 @@ PIP := $(PY) -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev translations messages lock check-migrations clean help
+.PHONY: run test bench lint format install install-dev translations messages lock check-migrations clean help
 
 help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/"
 	@echo "make test   – lint and run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make bench  – measure imports and exports (writes docs/performance.md by hand)"
 	@echo "make lock   – re-lock exact dependency versions after editing pyproject.toml"
 
 $(PY):
@@ -54,6 +55,15 @@ check-migrations: install
 
 test: install-dev translations lint check-migrations
 	$(VENV)/bin/pytest
+
+# Benchmarks on a database of their own (SQLite under var/ unless BENCH_DATABASE_URL is set).
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+bench: install
+	rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only \
+		$(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only \
+		$(PY) manage.py bench
 
 # Re-extract message ids after changing strings; then translate locale/vi/LC_MESSAGES/django.po.
 messages: install

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -19,7 +20,7 @@ from indicators.models import (
     can_approve,
     can_see_all_units,
 )
-from indicators.spreadsheets import official
+from indicators.spreadsheets import official, streaming
 from indicators.spreadsheets.admin import ExportOnlyAdminMixin, SpreadsheetAdminMixin
 from portal.formatting import format_datetime, format_number
 
@@ -420,6 +421,22 @@ class AchievementAdmin(SpreadsheetAdminMixin, UnitScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        return [
+            path(
+                "stream/",
+                self.admin_site.admin_view(self.stream_export),
+                name="indicators_achievement_stream",
+            ),
+            *super().get_urls(),
+        ]
+
+    def stream_export(self, request):
+        """Large exports (CSV or XLSX) that stream instead of building the file in memory."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        return streaming.figures_export_view(request, self.get_queryset(request))
 
 
 @admin.register(FigureChange)

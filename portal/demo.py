@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import translation
 
+from articles.demo import load_article_demo
 from indicators.demo import load_indicator_demo
 from indicators.models import AdministrativeUnit, UnitAssignment, UnitKind
 from portal import roles
@@ -112,4 +113,5 @@ def load_demo():
         load_units()
         accounts = load_accounts()
         load_indicator_demo()
+        load_article_demo()
         return accounts

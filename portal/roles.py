@@ -8,6 +8,7 @@ Group names are data shown to staff, so they are stored in Vietnamese.
 COMMUNE_CLERK = "commune_clerk"
 DISTRICT_OFFICER = "district_officer"
 EDITOR = "editor"
+WRITER = "writer"
 ADMINISTRATOR = "administrator"
 
 _READ_FIGURES = [
@@ -23,6 +24,30 @@ _EXPORT_FIGURES = [
     "indicators.export_achievement",
     "indicators.export_target",
     "indicators.export_monthlyreport",
+]
+
+# Writers draft articles and send them to review; editors (publishers) also publish them.
+_WRITE_ARTICLES = [
+    "articles.view_article",
+    "articles.add_article",
+    "articles.change_article",
+    "articles.view_articleimage",
+    "articles.add_articleimage",
+    "articles.change_articleimage",
+    "articles.delete_articleimage",
+    "articles.view_articlerevision",
+    "articles.view_category",
+    "articles.view_tag",
+    "articles.add_tag",
+]
+_PUBLISH_ARTICLES = [
+    *_WRITE_ARTICLES,
+    "articles.publish_article",
+    "articles.delete_article",
+    "articles.add_category",
+    "articles.change_category",
+    "articles.change_tag",
+    "articles.delete_tag",
 ]
 
 ROLES = {
@@ -57,8 +82,14 @@ ROLES = {
     },
     EDITOR: {
         "name": "Biên tập viên",
-        "permissions": [*_READ_FIGURES, *_EXPORT_FIGURES, "indicators.view_all_units"],
+        "permissions": [
+            *_READ_FIGURES,
+            *_EXPORT_FIGURES,
+            "indicators.view_all_units",
+            *_PUBLISH_ARTICLES,
+        ],
     },
+    WRITER: {"name": "Người viết bài", "permissions": _WRITE_ARTICLES},
     ADMINISTRATOR: {
         "name": "Quản trị viên",
         "permissions": [

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "import_export",
+    "django_prose_editor",
     "portal",
     "indicators",
     "articles",
@@ -180,6 +181,8 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Article pictures: larger uploads are refused with a message (articles.images).
+ARTICLE_IMAGE_MAX_BYTES = int(env("ARTICLE_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
 
 # E-mail: printed to the console in development, sent by SMTP otherwise.
 EMAIL_BACKEND = env(

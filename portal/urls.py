@@ -1,13 +1,14 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi-hanh-chinh/", views.units, name="units"),
+    path("tin-tuc/", include("articles.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("ngon-ngu/<str:language>/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

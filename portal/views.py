@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from articles.views import home_news
 from indicators.models import AdministrativeUnit
 
 logger = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def _units_context():
 
 
 def home(request):
-    return render(request, "portal/home.html", _units_context())
+    return render(request, "portal/home.html", _units_context() | home_news())
 
 
 def units(request):

@@ -87,8 +87,10 @@ def test_query_count_does_not_grow_with_rows(
 
 
 def test_the_district_report_links_to_the_full_export(as_user, officer, editor, figures):
-    html = as_user(officer).get(
-        reverse("admin:indicators_monthlyreport_report"), {"year": 2026, "month": 10}
-    ).content.decode()
+    html = (
+        as_user(officer)
+        .get(reverse("admin:indicators_monthlyreport_report"), {"year": 2026, "month": 10})
+        .content.decode()
+    )
     assert f"{URL}?year=2026&amp;format=csv" in html
     assert f"{URL}?year=2026&amp;format=xlsx" in html

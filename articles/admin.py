@@ -1,0 +1,201 @@
+"""Writers draft articles and send them to review; editors (publishers) publish them."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.html import format_html, strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles.models import Article, ArticleImage, ArticleRevision, Category, Tag
+
+PUBLISH_PERMISSION = "articles.publish_article"
+WRITER_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
+
+
+def can_publish(request):
+    return request.user.has_perm(PUBLISH_PERMISSION)
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug", "order"]
+    list_select_related = ["parent"]
+    search_fields = ["name"]
+    list_editable = ["order"]
+    list_display_links = ["__str__"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+
+
+class ArticleImageInline(admin.StackedInline):
+    model = ArticleImage
+    extra = 0
+    fields = ["image", "alt", "caption", "credit", "order"]
+
+
+class ArticleRevisionInline(admin.TabularInline):
+    """The article's text after each save, newest first; read only."""
+
+    model = ArticleRevision
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "author", "title", "text"]
+    readonly_fields = fields
+    verbose_name_plural = _("revision history")
+
+    @admin.display(description=_("text"))
+    def text(self, obj):
+        return format_html(
+            "<strong>{}</strong><br>{}",
+            Truncator(obj.lead).words(30),
+            Truncator(strip_tags(obj.body)).words(60, truncate="…"),
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "status_label", "publish_at", "author", "featured", "updated_at"]
+    list_filter = ["status", "featured", "categories"]
+    list_select_related = ["author"]
+    search_fields = ["title", "lead"]
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ["categories", "tags", "related"]
+    inlines = [ArticleImageInline, ArticleRevisionInline]
+    actions = ["send_to_review", "publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "lead", "body"]}),
+        (
+            _("Cover image"),
+            {"fields": ["cover", "cover_alt", "cover_caption", "cover_credit"]},
+        ),
+        (
+            _("Author and source"),
+            {"fields": ["author", "byline", "source"]},
+        ),
+        (
+            _("Categories and links"),
+            {"fields": ["categories", "tags", "related", "featured"]},
+        ),
+        (
+            _("Publication"),
+            {"fields": ["status", "publish_at", "created_at", "updated_at"]},
+        ),
+    ]
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj):
+        if obj.is_scheduled():
+            return _("Scheduled")
+        return obj.get_status_display()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if can_publish(request):
+            return queryset
+        return queryset.filter(author=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or can_publish(request):
+            return True
+        return obj.author_id == request.user.pk and obj.status in WRITER_STATUSES
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and can_publish(request)
+
+    def has_publish_permission(self, request):
+        return can_publish(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["author", "created_at", "updated_at"]
+        if not can_publish(request):
+            fields += ["publish_at", "featured"]
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not can_publish(request):
+            # The form refuses any other status, whatever is posted.
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in Article.Status.choices
+                if value in WRITER_STATUSES
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not can_publish(request) and obj.status not in WRITER_STATUSES:
+            raise PermissionDenied
+        if not change:
+            obj.author = request.user
+        obj.save(editor=request.user)
+
+    def _set_status(self, request, queryset, status, message):
+        count = 0
+        for article in queryset:
+            article.status = status
+            if status == Article.Status.PUBLISHED and article.publish_at is None:
+                article.publish_at = timezone.now()
+            article.save(editor=request.user)
+            count += 1
+        self.message_user(request, message(count), messages.SUCCESS)
+
+    @admin.action(description=_("Send selected articles to review"), permissions=["change"])
+    def send_to_review(self, request, queryset):
+        self._set_status(
+            request,
+            queryset.filter(status=Article.Status.DRAFT),
+            Article.Status.REVIEW,
+            lambda n: (
+                ngettext(
+                    "%(count)d article was sent to review.",
+                    "%(count)d articles were sent to review.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_status(
+            request,
+            queryset,
+            Article.Status.PUBLISHED,
+            lambda n: (
+                ngettext(
+                    "%(count)d article was published.", "%(count)d articles were published.", n
+                )
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
+    def unpublish(self, request, queryset):
+        self._set_status(
+            request,
+            queryset.filter(status=Article.Status.PUBLISHED),
+            Article.Status.UNPUBLISHED,
+            lambda n: (
+                ngettext(
+                    "%(count)d article was unpublished.", "%(count)d articles were unpublished.", n
+                )
+                % {"count": n}
+            ),
+        )

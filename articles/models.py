@@ -1,1 +1,0 @@
-"""News and reports published by editors (issue 5 fills this app)."""

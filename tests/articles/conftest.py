@@ -1,0 +1,64 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Category
+from portal import roles
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def image_upload(name="anh.jpg", size=(1600, 900), fmt="JPEG", exif=None, color="teal"):
+    buffer = io.BytesIO()
+    options = {"exif": exif} if exif is not None else {}
+    Image.new("RGB", size, color).save(buffer, format=fmt, **options)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def make_article(title="Bài viết thử", status=Article.Status.PUBLISHED, publish_at=None, **kwargs):
+    if status == Article.Status.PUBLISHED and publish_at is None:
+        publish_at = timezone.now() - timedelta(hours=1)
+    categories = kwargs.pop("categories", [])
+    tags = kwargs.pop("tags", [])
+    article = Article(title=title, status=status, publish_at=publish_at, **kwargs)
+    article.save()
+    article.categories.set(categories)
+    article.tags.set(tags)
+    return article
+
+
+@pytest.fixture
+def category(db):
+    return Category.objects.create(name="Tin tức – Sự kiện", order=1)
+
+
+def _staff(username, role):
+    user = get_user_model().objects.create_user(
+        username, password="mat-khau-thu-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name=roles.role_group_name(role)))
+    return user
+
+
+@pytest.fixture
+def writer(db):
+    return _staff("vietbai", roles.WRITER)
+
+
+@pytest.fixture
+def other_writer(db):
+    return _staff("vietbai2", roles.WRITER)
+
+
+@pytest.fixture
+def publisher(db):
+    return _staff("bientap", roles.EDITOR)

@@ -101,8 +101,11 @@ def stream_csv(columns, rows, filename):
 
 
 def _csv_text(value):
+    """Decimals with a comma (1,75), the way the import reads them back unambiguously."""
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value, "f").replace(".", ",")
+    if isinstance(value, float):
+        return format(value, "f").rstrip("0").rstrip(".").replace(".", ",")
     return value
 
 

@@ -55,6 +55,8 @@ def test_csv_streams_only_the_clerks_figures_with_formulas_escaped(as_user, cler
 def test_filters_by_year_and_month(as_user, officer, figures):
     rows = read_csv(as_user(officer).get(URL, {"year": "2026", "month": "10"}))
     assert sorted(r[0] for r in rows[1:]) == ["xa-a", "xa-b"]
+    values = {r[0]: r[6] for r in rows[1:]}
+    assert values == {"xa-a": "4884", "xa-b": "1,75"}  # a comma: never read back as 175
 
 
 def test_xlsx_keeps_numbers_as_numbers(as_user, officer, figures):

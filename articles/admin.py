@@ -8,7 +8,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.models import Article, ArticleImage, ArticleRevision, Category, Tag
+from articles.models import Article, ArticleImage, ArticleRevision, Category, Comment, Tag
 
 PUBLISH_PERMISSION = "articles.publish_article"
 WRITER_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
@@ -198,4 +198,45 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
                 % {"count": n}
             ),
+        )
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Readers' comments wait here until a moderator approves them."""
+
+    list_display = ["name", "short_text", "article", "created_at", "approved"]
+    list_filter = ["approved", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["name", "email", "text", "article__title"]
+    readonly_fields = ["article", "name", "email", "created_at"]
+    fields = ["article", "name", "email", "created_at", "text", "approved"]
+    actions = ["approve", "withdraw"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("comment text"))
+    def short_text(self, obj):
+        return Truncator(obj.text).words(20, truncate="…")
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Approve the selected comments"), permissions=["change"])
+    def approve(self, request, queryset):
+        count = queryset.update(approved=True)
+        self.message_user(
+            request,
+            ngettext("%(count)d comment approved.", "%(count)d comments approved.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Hide the selected comments"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        count = queryset.update(approved=False)
+        self.message_user(
+            request,
+            ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", count)
+            % {"count": count},
+            messages.SUCCESS,
         )

@@ -42,6 +42,10 @@ _WRITE_ARTICLES = [
 ]
 _PUBLISH_ARTICLES = [
     *_WRITE_ARTICLES,
+    "articles.view_comment",
+    "articles.change_comment",
+    "articles.delete_comment",
+    "articles.view_rating",
     "articles.publish_article",
     "articles.delete_article",
     "articles.add_category",

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "import_export",
     "django_prose_editor",
     "portal",

@@ -1,14 +1,23 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles import views as article_views
+from articles.feeds import CategoryFeed, LatestArticlesFeed
+from articles.sitemaps import SITEMAPS, robots_txt
 from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi-hanh-chinh/", views.units, name="units"),
     path("tin-tuc/", include("articles.urls")),
+    path("tim-kiem/", article_views.search_view, name="search"),
+    path("rss/", LatestArticlesFeed(), name="feed"),
+    path("rss/<slug:slug>/", CategoryFeed(), name="category_feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
     path("ngon-ngu/<str:language>/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -7,6 +7,7 @@ from articles.models.article import (
     ArticleRevision,
     ArticleSlug,
 )
+from articles.models.feedback import ArticleView, Comment, Rating
 from articles.models.taxonomy import Category, Tag
 
 __all__ = [
@@ -15,6 +16,9 @@ __all__ = [
     "ArticleQuerySet",
     "ArticleRevision",
     "ArticleSlug",
+    "ArticleView",
     "Category",
+    "Comment",
+    "Rating",
     "Tag",
 ]

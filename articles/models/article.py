@@ -13,6 +13,7 @@ from django_prose_editor.fields import ProseEditorField
 from articles import images
 from articles.models.taxonomy import Category, Tag
 from articles.sanitize import EDITOR_EXTENSIONS, clean_body
+from articles.search import search_fields
 from articles.slugs import unique_slug, vietnamese_slugify
 
 
@@ -156,6 +157,10 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
+    # Folded (lowercase, no diacritics) copies for the search fallback on SQLite.
+    search_title = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -177,6 +182,7 @@ class Article(models.Model):
     def save(self, *args, editor=None, **kwargs):
         """Save with a clean body, a free slug and a revision of the text when it changed."""
         self.body = clean_body(self.body)
+        self.search_title, self.search_text = search_fields(self)
         self.slug = unique_slug(vietnamese_slugify(self.slug or self.title), self._slug_taken, 200)
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()

@@ -2,7 +2,7 @@
 
 from django import template
 
-from portal.formatting import format_datetime
+from portal.formatting import format_datetime, format_number
 
 register = template.Library()
 
@@ -11,3 +11,9 @@ register = template.Library()
 def vn_datetime(value):
     """{{ article.publish_at|vn_datetime }} → Thứ sáu, 28/10/2022 04:00."""
     return format_datetime(value)
+
+
+@register.filter
+def vn_number(value, decimals=0):
+    """{{ 4884|vn_number }} → 4.884."""
+    return format_number(value, decimals)

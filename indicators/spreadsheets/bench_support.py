@@ -31,7 +31,17 @@ def _file(rows):
             for indicator in indicators:
                 if made >= rows:
                     break
-                sheet.append([unit.code, indicator.code, YEAR, month, f"{made * 7 % 99991:,}".replace(",", "."), "", ""])
+                sheet.append(
+                    [
+                        unit.code,
+                        indicator.code,
+                        YEAR,
+                        month,
+                        f"{made * 7 % 99991:,}".replace(",", "."),
+                        "",
+                        "",
+                    ]
+                )
                 made += 1
     output = io.BytesIO()
     workbook.save(output)

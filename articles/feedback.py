@@ -1,0 +1,135 @@
+"""Reader feedback rules: who a visitor is, bots, daily views, and rate limits.
+
+A visitor is known by a random first-party cookie that is set only when they rate or comment;
+before that (and for view counts), by their IP address and browser. Only HMAC hashes of these
+are stored, never the values themselves.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Avg, Count, F
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+from articles.models import Article, ArticleView, Rating
+from portal.formatting import format_number
+
+VISITOR_COOKIE = "ban_doc"
+VISITOR_COOKIE_AGE = 365 * 24 * 3600
+BOT_PATTERN = re.compile(
+    r"bot|crawl|spider|slurp|bingpreview|facebookexternalhit|zalo.*(link|preview)|"
+    r"headless|python-requests|python-urllib|curl|wget|httpclient|go-http|okhttp|java/|"
+    r"scrapy|monitor|uptime|lighthouse|pingdom|feedfetcher|preview",
+    re.IGNORECASE,
+)
+RATE_LIMITS = {
+    # action: (attempts, seconds) per IP address
+    "rate": (20, 600),
+    "comment": (5, 600),
+}
+
+
+def _digest(*parts):
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
+
+
+def client_ip(request):
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def is_bot(request):
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    return not agent.strip() or bool(BOT_PATTERN.search(agent))
+
+
+def visitor_hash(request):
+    """A stable hash for this visitor: their cookie if they have one, else IP and browser."""
+    token = request.COOKIES.get(VISITOR_COOKIE, "")
+    if _valid_token(token):
+        return _digest("cookie", token)
+    return _digest("ip", client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])
+
+
+def _valid_token(token):
+    return bool(re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""))
+
+
+def feedback_visitor(request):
+    """(hash, new token or None) for a visitor who rates: the cookie's token, or a new one.
+
+    The caller sets a new token as a cookie with ``set_visitor_cookie``: reading alone sets none.
+    """
+    token = request.COOKIES.get(VISITOR_COOKIE, "")
+    if _valid_token(token):
+        return _digest("cookie", token), None
+    token = secrets.token_urlsafe(24)
+    return _digest("cookie", token), token
+
+
+def set_visitor_cookie(response, token):
+    if token:
+        response.set_cookie(
+            VISITOR_COOKIE,
+            token,
+            max_age=VISITOR_COOKIE_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+        )
+
+
+def ip_hash(request):
+    return _digest("addr", client_ip(request))
+
+
+def rate_limited(request, action):
+    """Count one attempt of ``action`` from the request's IP; True when over the limit."""
+    limit, seconds = RATE_LIMITS[action]
+    key = f"articles:limit:{action}:{ip_hash(request)}"
+    if cache.add(key, 1, seconds):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        return False
+    return count > limit
+
+
+def record_view(request, article):
+    """Count one view per visitor, article and day; bots are not counted. True if counted."""
+    if is_bot(request):
+        return False
+    _row, created = ArticleView.objects.get_or_create(
+        article=article, day=timezone.localdate(), visitor=visitor_hash(request)
+    )
+    if created:
+        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+        article.view_count += 1
+    return created
+
+
+def rate(visitor, article, score):
+    """Store the visitor's score for the article, replacing an earlier one."""
+    Rating.objects.update_or_create(article=article, visitor=visitor, defaults={"score": score})
+
+
+def rating_summary(article):
+    """The article's ratings as "4,2/5 · 17 lượt đánh giá" (one query); "" when none."""
+    summary = Rating.objects.filter(article=article).aggregate(
+        average=Avg("score"), count=Count("pk")
+    )
+    if not summary["count"]:
+        return {"count": 0, "average": None, "text": ""}
+    count = summary["count"]
+    text = ngettext("%(count)s rating", "%(count)s ratings", count) % {
+        "count": format_number(count)
+    }
+    summary["text"] = f"{format_number(summary['average'], 1)}/5 · {text}"
+    return summary

@@ -1,12 +1,30 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def sync_roles_after_migrate(sender, **kwargs):
+    """Keep the staff groups in place after every migrate or test-database flush.
+
+    The roles also come from data migrations, but a flush (transactional tests) empties the
+    groups; post_migrate runs once per app, so act on the last app, when every app's
+    permissions exist.
+    """
+    if sender is not list(apps.get_app_configs())[-1]:
+        return
+    from portal.roles import sync_roles
+
+    sync_roles(strict=False)
 
 
 class PortalConfig(AppConfig):
     default = True
     name = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -427,7 +427,7 @@ class Target(models.Model):
         _("source document"),
         max_length=300,
         blank=True,
-        help_text=_("E.g. Kế hoạch số 117/KH-UBND ngày 27/4/2022."),
+        help_text=_("E.g. Kế hoạch số 45/KH-UBND ngày 15/01/2026."),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -152,7 +152,7 @@ INDICATORS = {
         ),
     ],
     "giao-duc": [
-        ("GD-1", "Xã, thị trấn đạt chuẩn phổ cập giáo dục tiểu học mức độ 3", "xã", UNIT_STANDARD),
+        ("GD-1", "Đơn vị cấp xã đạt phổ cập tiểu học mức 3", "xã", UNIT_STANDARD),
         (
             "GD-2",
             "Xã, thị trấn đạt chuẩn phổ cập giáo dục trung học cơ sở",

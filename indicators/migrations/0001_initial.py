@@ -166,7 +166,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField(verbose_name='year')),
                 ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='value')),
-                ('source', models.CharField(blank=True, help_text='E.g. Kế hoạch số 117/KH-UBND ngày 27/4/2022.', max_length=300, verbose_name='source document')),
+                ('source', models.CharField(blank=True, help_text='E.g. Kế hoạch số 45/KH-UBND ngày 15/01/2026.', max_length=300, verbose_name='source document')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='indicators.indicator', verbose_name='indicator')),

@@ -806,7 +806,7 @@ class TargetResource(SpreadsheetResource):
             "Mã đơn vị": unit.code if unit else "xa-an-binh",
             "Năm": 2026,
             "Giá trị": Decimal(1200),
-            "Văn bản giao": "Kế hoạch số 117/KH-UBND ngày 27/4/2026",
+            "Văn bản giao": "Kế hoạch số 45/KH-UBND ngày 15/01/2026",
         }
 
 

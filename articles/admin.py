@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import Article, ArticleImage, ArticleRevision, Category, Comment, Tag
+from portal import pagecache
 
 PUBLISH_PERMISSION = "articles.publish_article"
 WRITER_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
@@ -224,6 +225,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve the selected comments"), permissions=["change"])
     def approve(self, request, queryset):
         count = queryset.update(approved=True)
+        pagecache.bump()  # update() sends no signal
         self.message_user(
             request,
             ngettext("%(count)d comment approved.", "%(count)d comments approved.", count)
@@ -234,6 +236,7 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Hide the selected comments"), permissions=["change"])
     def withdraw(self, request, queryset):
         count = queryset.update(approved=False)
+        pagecache.bump()
         self.message_user(
             request,
             ngettext("%(count)d comment hidden.", "%(count)d comments hidden.", count)

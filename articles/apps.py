@@ -7,4 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from articles import signals  # noqa: F401
+        from articles import signals
+
+        signals.connect()

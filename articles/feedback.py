@@ -102,16 +102,15 @@ def rate_limited(request, action):
     return count > limit
 
 
-def record_view(request, article):
+def record_view(request, article_id):
     """Count one view per visitor, article and day; bots are not counted. True if counted."""
     if is_bot(request):
         return False
     _row, created = ArticleView.objects.get_or_create(
-        article=article, day=timezone.localdate(), visitor=visitor_hash(request)
+        article_id=article_id, day=timezone.localdate(), visitor=visitor_hash(request)
     )
     if created:
-        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
-        article.view_count += 1
+        Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
     return created
 
 

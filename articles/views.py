@@ -4,51 +4,52 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from articles import feedback
 from articles.forms import CommentForm, RatingForm
 from articles.models import Article, ArticleSlug, Category, Tag
 from articles.search import MAX_QUERY_LENGTH, search
 from portal.models import SiteSettings
+from portal.pagecache import public_page
 
 PAGE_SIZE = 10
-HOME_CACHE_KEY = "articles:home"
-HOME_CACHE_SECONDS = 60  # a scheduled article reaches the home page within a minute
 
 
 def home_news(featured=3, per_section=4, window=60):
-    """Featured and latest articles per main category for the home page, cached.
+    """Featured and latest articles per main category for the home page (two queries).
 
     One query (plus one for categories) over the latest ``window`` published articles; the
-    cache is dropped whenever an article or category changes (articles.signals).
+    home page itself is cached (portal.pagecache).
     """
-    news = cache.get(HOME_CACHE_KEY)
-    if news is None:
-        latest = list(Article.objects.published().with_listing().latest()[:window])
-        sections = {}
-        for article in latest:
-            for main in {c.parent or c for c in article.categories.all()}:
-                listed = sections.setdefault(main, [])
-                if len(listed) < per_section:
-                    listed.append(article)
-        news = {
-            "featured": [a for a in latest if a.featured][:featured],
-            "sections": sorted(sections.items(), key=lambda item: (item[0].order, item[0].name)),
-        }
-        cache.set(HOME_CACHE_KEY, news, HOME_CACHE_SECONDS)
-    return news
+    latest = list(Article.objects.published().with_listing().latest()[:window])
+    sections = {}
+    for article in latest:
+        for main in {c.parent or c for c in article.categories.all()}:
+            listed = sections.setdefault(main, [])
+            if len(listed) < per_section:
+                listed.append(article)
+    return {
+        "featured": [a for a in latest if a.featured][:featured],
+        "sections": sorted(sections.items(), key=lambda item: (item[0].order, item[0].name)),
+    }
 
 
+def _count_view(request, meta):
+    """A cached article page still counts its reader's view."""
+    if meta:
+        feedback.record_view(request, meta["article"])
+
+
+@public_page(on_hit=_count_view)
 def article_detail(request, slug):
     visible = Article.objects.visible_to(request.user)
     article = visible.with_detail().filter(slug=slug).first()
@@ -58,24 +59,16 @@ def article_detail(request, slug):
             return redirect(visible.get(pk=old.article_id), permanent=True)
         raise Http404(_("No article at this address."))
     preview = not article.is_published()
-    if not preview:
-        feedback.record_view(request, article)
-    response = _render_detail(request, article)
-    if preview:
-        add_never_cache_headers(response)  # a draft must never land in a shared cache
-    return response
-
-
-def _render_detail(request, article, comment_form=None, status=200):
+    if not preview and feedback.record_view(request, article.pk):
+        article.view_count += 1
     categories = list(article.categories.all())
     breadcrumbs = [(_("News"), reverse("articles:index"))]
     if categories:
         breadcrumbs.append((categories[0].name, categories[0].get_absolute_url()))
     breadcrumbs.append((article.title, None))
-    comments = list(article.comments.approved().only("article_id", "name", "text", "created_at"))
     absolute_url = request.build_absolute_uri(article.get_absolute_url())
     cover_url = request.build_absolute_uri(article.cover.url) if article.cover else ""
-    return render(
+    response = render(
         request,
         "articles/article_detail.html",
         {
@@ -83,18 +76,22 @@ def _render_detail(request, article, comment_form=None, status=200):
             "categories": categories,
             "tags": list(article.tags.all()),
             "related": article.related_articles(),
-            "preview": not article.is_published(),
+            "preview": preview,
             "breadcrumbs": breadcrumbs,
-            "comments": comments,
+            "comments": list(
+                article.comments.approved().only("article_id", "name", "text", "created_at")
+            ),
             "rating": feedback.rating_summary(article),
-            "rating_form": RatingForm(),
-            "comment_form": comment_form or CommentForm(),
+            "rating_form": RatingForm(auto_id="rating_%s"),
             "absolute_url": absolute_url,
             "cover_url": cover_url,
             "json_ld": news_article_json_ld(request, article, absolute_url, cover_url),
         },
-        status=status,
     )
+    if preview:
+        add_never_cache_headers(response)  # a draft must never land in any cache
+    response.page_meta = {"article": article.pk}
+    return response
 
 
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -127,46 +124,115 @@ def news_article_json_ld(request, article, absolute_url, cover_url):
     return mark_safe(text)  # noqa: S308 - JSON with the HTML-significant characters escaped
 
 
-@require_POST
+def _feedback_breadcrumbs(article, title):
+    return [
+        (_("News"), reverse("articles:index")),
+        (article.title, article.get_absolute_url()),
+        (title, None),
+    ]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def rate_article(request, slug):
+    """The rating form's own page: the cached article page carries no CSRF token (no cookie).
+
+    The article page's stars send the reader here (GET, the choice kept); this page posts it.
+    With JavaScript the article page does both steps itself and asks for JSON.
+    """
     article = get_object_or_404(Article.objects.published(), slug=slug)
-    form = RatingForm(request.POST)
-    url = article.get_absolute_url() + "#danh-gia"
-    if feedback.is_bot(request) or feedback.rate_limited(request, "rate"):
-        messages.error(request, _("Too many ratings from your connection. Please try later."))
-        return redirect(url)
-    if not form.is_valid():
-        messages.error(request, _("Please choose from 1 to 5 stars."))
-        return redirect(url)
-    visitor, new_token = feedback.feedback_visitor(request)
-    feedback.rate(visitor, article, form.cleaned_data["score"])
-    messages.success(request, _("Thank you for your rating."))
-    response = redirect(url)
-    feedback.set_visitor_cookie(response, new_token)
-    return response
+    wants_json = request.headers.get("Accept") == "application/json"
+    if request.method == "POST":
+        form = RatingForm(request.POST)
+        if feedback.is_bot(request) or feedback.rate_limited(request, "rate"):
+            return _rating_result(
+                request,
+                article,
+                wants_json,
+                error=_("Too many ratings from your connection. Please try later."),
+                status=429,
+            )
+        if not form.is_valid():
+            return _rating_result(
+                request,
+                article,
+                wants_json,
+                error=_("Please choose from 1 to 5 stars."),
+                status=400,
+            )
+        visitor, new_token = feedback.feedback_visitor(request)
+        feedback.rate(visitor, article, form.cleaned_data["score"])
+        response = _rating_result(request, article, wants_json)
+        feedback.set_visitor_cookie(response, new_token)
+        return response
+    form = RatingForm(initial={"score": request.GET.get("score")})
+    return _rating_page(request, article, form)
 
 
-@require_POST
+def _rating_result(request, article, wants_json, error=None, status=200):
+    summary = feedback.rating_summary(article)
+    if wants_json:
+        message = str(error) if error else _("Thank you for your rating.")
+        return JsonResponse(
+            {"ok": not error, "message": message, "summary": summary["text"]}, status=status
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Thank you for your rating."))
+    return redirect(reverse("articles:rate", args=[article.slug]))
+
+
+def _rating_page(request, article, form):
+    return render(
+        request,
+        "articles/rate.html",
+        {
+            "article": article,
+            "rating": feedback.rating_summary(article),
+            "rating_form": form,
+            "breadcrumbs": _feedback_breadcrumbs(article, _("Rate this article")),
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_article(request, slug):
-    article = get_object_or_404(Article.objects.published().with_detail(), slug=slug)
+    """The comment form's own page, for the same reason as the rating's."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    if request.method != "POST":
+        return _comment_page(request, article, CommentForm())
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, article, comment_form=form, status=400)
+        return _comment_page(request, article, form, status=400)
     if form.is_spam():
         # Say the same as for a real comment: a robot learns nothing.
         messages.success(request, _("Thank you. Your comment will appear after moderation."))
-        return redirect(article.get_absolute_url() + "#y-kien")
+        return redirect(reverse("articles:comment", args=[article.slug]))
     if feedback.rate_limited(request, "comment"):
         messages.error(request, _("Too many comments from your connection. Please try later."))
-        return _render_detail(request, article, comment_form=form, status=429)
+        return _comment_page(request, article, form, status=429)
     comment = form.save(commit=False)
     comment.article = article
     comment.ip_hash = feedback.ip_hash(request)
     comment.save()
     messages.success(request, _("Thank you. Your comment will appear after moderation."))
-    return redirect(article.get_absolute_url() + "#y-kien")
+    return redirect(reverse("articles:comment", args=[article.slug]))
 
 
+def _comment_page(request, article, form, status=200):
+    return render(
+        request,
+        "articles/comment.html",
+        {
+            "article": article,
+            "comment_form": form,
+            "breadcrumbs": _feedback_breadcrumbs(article, _("Send your comment")),
+        },
+        status=status,
+    )
+
+
+@public_page
 def search_view(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = search(Article.objects.published(), query) if query else Article.objects.none()
@@ -186,6 +252,7 @@ def search_view(request):
     )
 
 
+@public_page
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=tag).with_listing().latest()
@@ -204,11 +271,13 @@ def _list_page(request, articles, context):
     return render(request, "articles/article_list.html", context)
 
 
+@public_page
 def article_index(request):
     articles = Article.objects.published().with_listing().latest()
     return _list_page(request, articles, {"title": _("News"), "breadcrumbs": [(_("News"), None)]})
 
 
+@public_page
 def category_detail(request, slug):
     category = get_object_or_404(Category.objects.select_related("parent"), slug=slug)
     articles = Article.objects.published().in_category(category).with_listing().latest()

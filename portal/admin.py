@@ -29,3 +29,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         if SiteSettings.objects.exists():
             return redirect(reverse("admin:portal_sitesettings_change", args=[1]))
         return redirect(reverse("admin:portal_sitesettings_add"))
+
+
+# Admin classes of the other site-wide pieces live beside their models.
+from portal import admin_blocks, admin_visits  # noqa: E402, F401

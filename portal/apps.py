@@ -1,6 +1,6 @@
 from django.apps import AppConfig, apps
 from django.contrib.admin import apps as admin_apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +25,12 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")
+        from portal import pagecache
+
+        # What every public page shows: the site's settings (header, footer) and its units.
+        for model in ("portal.SiteSettings", "indicators.AdministrativeUnit"):
+            post_save.connect(pagecache.bump, sender=model, dispatch_uid=f"pages-save-{model}")
+            post_delete.connect(pagecache.bump, sender=model, dispatch_uid=f"pages-del-{model}")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

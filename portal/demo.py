@@ -63,6 +63,7 @@ ACCOUNTS = [
         "canbo.locan", "locan-demo-2026", roles.COMMUNE_CLERK, "commune clerk, Lộc An", "loc-an"
     ),
     DemoAccount("bientap", "bientap-demo-2026", roles.EDITOR, "editor"),
+    DemoAccount("phongvien", "phongvien-demo-2026", roles.WRITER, "writer"),
 ]
 
 

@@ -9,4 +9,6 @@ from django.utils.translation import gettext_noop
 OVERRIDES = [
     gettext_noop("Enter a valid email address."),
     gettext_noop("Error:"),
+    # Django says "Thêm một Ảnh " (with a stray space) under an inline.
+    gettext_noop("Add another %(verbose_name)s"),
 ]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("don-vi-hanh-chinh/", views.units, name="units"),
     path("tin-tuc/", include("articles.urls")),
+    path("ket-qua/", include("indicators.public_urls")),
+    path("", include("portal.blocks_urls")),
     path("tim-kiem/", article_views.search_view, name="search"),
     path("rss/", LatestArticlesFeed(), name="feed"),
     path("rss/<slug:slug>/", CategoryFeed(), name="category_feed"),

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from articles.views import home_news
 from indicators.models import AdministrativeUnit
+from portal.pagecache import public_page
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +24,12 @@ def _units_context():
     }
 
 
+@public_page
 def home(request):
     return render(request, "portal/home.html", _units_context() | home_news())
 
 
+@public_page
 def units(request):
     context = _units_context()
     context["breadcrumbs"] = [(_("Administrative units"), None)]

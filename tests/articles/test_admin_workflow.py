@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.utils import timezone
 
@@ -135,3 +137,14 @@ def test_admin_list_query_count(client, publisher, django_assert_max_num_queries
     client.force_login(publisher)
     with django_assert_max_num_queries(12):
         assert client.get("/admin/articles/article/").status_code == 200
+
+
+def test_the_editor_dialogs_and_inline_images_read_in_vietnamese(client, writer):
+    client.force_login(writer)
+    catalogue = client.get("/admin/jsi18n/").content.decode()
+    # The rich-text editor's dialogs take their words from the admin's JavaScript catalogue.
+    for english, vietnamese in [("Insert Table", "Chèn bảng"), ("Caption", "Chú thích")]:
+        assert f"{json.dumps(english)}: {json.dumps(vietnamese)}" in catalogue
+    form = client.get("/admin/articles/article/add/").content.decode()
+    # Django's own Vietnamese says "Thêm một Ảnh " here.
+    assert "&quot;addText&quot;: &quot;Th\\u00eam \\u1ea2nh kh\\u00e1c&quot;" in form

@@ -3,7 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from indicators.models import AdministrativeUnit
-from portal.demo import COMMUNES
+from portal import roles
+from portal.demo import ACCOUNTS, COMMUNES
 from portal.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +29,7 @@ def test_demo_loads_the_district_and_its_16_communes_and_prints_logins():
     for name in ["Lộc An", "Lộc Điền", "Lộc Thạnh", "Lộc Thành", "Lộc Thịnh", "Lộc Thuận"]:
         assert f"Xã {name}" in names
     assert SiteSettings.objects.get().agency == "Ủy ban nhân dân huyện Lộc Ninh"
-    for username in ["quantri", "canbo.huyen", "canbo.locan", "bientap"]:
+    for username in ["quantri", "canbo.huyen", "canbo.locan", "bientap", "phongvien"]:
         assert username in output
     user = get_user_model().objects.get(username="canbo.locan")
     assert user.is_staff and not user.is_superuser
@@ -51,8 +52,25 @@ def test_demo_twice_keeps_what_staff_entered_and_duplicates_nothing():
     output = run_demo()
 
     assert AdministrativeUnit.objects.count() == len(COMMUNES) + 1
-    assert get_user_model().objects.count() == 4
+    assert get_user_model().objects.count() == len(ACCOUNTS) == 5
     assert AdministrativeUnit.objects.get(code="loc-an").name == "Lộc An (đã sửa)"
     assert SiteSettings.objects.get().phone == "0999 999 999"
     assert get_user_model().objects.get(username="quantri").check_password("mat-khau-rieng-cua-toi")
     assert "its password was kept" in output
+
+
+def test_demo_writer_drafts_articles_in_the_admin_but_cannot_publish(client):
+    run_demo()
+    user = get_user_model().objects.get(username="phongvien")
+    assert user.is_staff and not user.is_superuser
+    assert user.groups.get().name == roles.ROLES[roles.WRITER]["name"] == "Người viết bài"
+    assert user.has_perm("articles.add_article")
+    assert not user.has_perm("articles.publish_article")
+
+    assert client.login(username="phongvien", password="phongvien-demo-2026")
+    assert client.get("/admin/").status_code == 200
+    response = client.get("/admin/articles/article/add/")
+    assert response.status_code == 200
+    status = response.context["adminform"].form.fields["status"]
+    assert [value for value, _label in status.choices] == ["draft", "review"]
+    assert 'value="published"' not in response.content.decode()

@@ -1,0 +1,3 @@
+"""Visitor statistics (thống kê truy cập)."""
+
+__all__ = []

@@ -1,0 +1,164 @@
+"""A server-side cache of the public pages that anonymous readers see, with conditional GET.
+
+Anonymous readers make almost all of a portal's traffic and all see the same page, so the
+rendered page is kept in the cache and served without touching the database again:
+
+* only GET/HEAD requests of readers without a session or pending messages are cached, and only
+  200 responses that set no cookie and ask for no other caching rule; staff previews, forms
+  with CSRF tokens and error pages go through unchanged;
+* every entry is keyed by a *generation* number that any change of published content bumps
+  (``bump()``, called from the apps' signals), so a change shows at once on every page;
+* an entry never outlives the next scheduled article's publication time (``schedule_limit``),
+  so a scheduled article appears on its own at its time, with no cron job;
+* each response carries an ``ETag`` (a hash of its bytes) and ``Last-Modified`` (when it was
+  rendered); a reader's browser revalidates and gets ``304 Not Modified`` while nothing changed;
+* a view may register ``on_hit`` to do per-request work that caching must not skip (the
+  article page counts a view).
+
+The cache must be shared by all worker processes for the generation to reach them all: Redis
+in production (``REDIS_URL``); the in-memory default suits ``make run``'s single process.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, quote_etag
+
+GENERATION_KEY = "pages:generation"
+PAGE_SECONDS = 600
+KEPT_HEADERS = ("Content-Type", "Content-Language")
+
+
+def generation():
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A random start: after a cache flush, no entry of an earlier generation can match.
+        value = int(time.time() * 1000)
+        if not cache.add(GENERATION_KEY, value, None):
+            value = cache.get(GENERATION_KEY, value)
+    return value
+
+
+def bump(**_signal_kwargs):
+    """Make every cached page stale: published content changed. Usable as a signal receiver.
+
+    Bumped at once and again when the transaction commits: a page rendered between the two
+    (from data not yet committed, so still the old) is not served after the commit.
+    """
+    _increment()
+    transaction.on_commit(_increment)
+
+
+def _increment():
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no generation yet: nothing is cached under one
+        generation()
+
+
+_limits = []
+
+
+def schedule_limit(func):
+    """Register ``func() -> datetime or None``: when published content next changes by itself
+    (a scheduled article's time). No page is cached past it."""
+    _limits.append(func)
+    return func
+
+
+def _timeout(gen):
+    """Seconds to keep a page: PAGE_SECONDS, or less when a scheduled change comes sooner.
+
+    The next change's time is looked up once per generation, not on every cached render.
+    """
+    now = time.time()
+    key = f"pages:{gen}:next-change"
+    until = cache.get(key)
+    if until is None or 0 < until <= now:
+        moments = [when.timestamp() for when in (limit() for limit in _limits) if when]
+        until = min(moments, default=0)  # 0: nothing scheduled
+        cache.set(key, until, PAGE_SECONDS)
+    seconds = PAGE_SECONDS if not until else min(PAGE_SECONDS, until - now + 1)
+    return max(int(seconds), 0)
+
+
+def cacheable_request(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _key(request, gen):
+    path = request.get_full_path()
+    digest = hashlib.sha256(path.encode()).hexdigest()[:32]
+    return f"pages:{gen}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
+
+
+def _storable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+        and not getattr(response, "page_cache_skip", False)
+    )
+
+
+def _respond(request, entry):
+    response = HttpResponse(entry["content"])
+    for header, value in entry["headers"].items():
+        response[header] = value
+    response["ETag"] = entry["etag"]
+    response["Last-Modified"] = http_date(entry["modified"])
+    response["Cache-Control"] = "max-age=0, must-revalidate"
+    patch_vary_headers(response, ["Cookie"])
+    return get_conditional_response(
+        request, etag=entry["etag"], last_modified=entry["modified"], response=response
+    )
+
+
+def public_page(view=None, *, on_hit=None):
+    """Serve the view's page to anonymous readers from the cache (see the module's docstring).
+
+    ``on_hit(request, meta)`` runs when a cached page is served; ``meta`` is what the view put
+    in ``response.page_meta`` when it rendered the page.
+    """
+
+    def decorator(view_func):
+        @wraps(view_func)
+        def wrapper(request, *args, **kwargs):
+            if not cacheable_request(request):
+                return view_func(request, *args, **kwargs)
+            gen = generation()
+            key = _key(request, gen)
+            entry = cache.get(key)
+            if entry is not None:
+                if on_hit:
+                    on_hit(request, entry["meta"])
+                return _respond(request, entry)
+            response = view_func(request, *args, **kwargs)
+            if not _storable(response):
+                return response
+            content = response.content
+            entry = {
+                "content": content,
+                "headers": {h: response[h] for h in KEPT_HEADERS if response.has_header(h)},
+                "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
+                "modified": int(time.time()),
+                "meta": getattr(response, "page_meta", None),
+            }
+            timeout = _timeout(gen)
+            if timeout > 0:
+                cache.set(key, entry, timeout)
+            return _respond(request, entry)
+
+        return wrapper
+
+    return decorator(view) if view is not None else decorator

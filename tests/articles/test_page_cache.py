@@ -1,0 +1,168 @@
+"""Anonymous public pages: no cookie, cached until their content changes, 304 when unchanged."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Article, ArticleImage, Tag
+
+from .conftest import image_upload, make_article
+
+pytestmark = pytest.mark.django_db
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36"
+
+
+def reader(**kwargs):
+    return Client(HTTP_USER_AGENT=BROWSER, **kwargs)
+
+
+@pytest.fixture
+def article(category):
+    tag = Tag.objects.create(name="Nông thôn mới")
+    return make_article("Lộc Ninh về đích", categories=[category], tags=[tag], lead="Sapo")
+
+
+def public_urls(article, category):
+    return [
+        "/",
+        "/tin-tuc/",
+        category.get_absolute_url(),
+        "/tin-tuc/the/nong-thon-moi/",
+        article.get_absolute_url(),
+        "/tim-kiem/?q=loc+ninh",
+        "/don-vi-hanh-chinh/",
+    ]
+
+
+def test_anonymous_pages_set_no_cookie_and_are_served_from_the_cache(
+    article, category, django_assert_max_num_queries
+):
+    for url in public_urls(article, category):
+        first = reader().get(url)
+        assert first.status_code == 200, url
+        assert not first.cookies, url
+        assert first["Cache-Control"] == "max-age=0, must-revalidate", url
+        assert first.has_header("ETag") and first.has_header("Last-Modified"), url
+        assert "Cookie" in first["Vary"], url
+        limit = 5 if url == article.get_absolute_url() else 0  # a cached article counts a view
+        with django_assert_max_num_queries(limit):
+            again = reader(REMOTE_ADDR="198.51.100.2").get(url)
+        assert again.content == first.content, url
+        assert again["ETag"] == first["ETag"], url
+        assert not again.cookies, url
+
+
+def test_conditional_get_answers_304_until_the_content_changes(article, category):
+    url = article.get_absolute_url()
+    first = reader().get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert reader().get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert reader().get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert reader().get(url, HTTP_IF_NONE_MATCH='"another"').status_code == 200
+    for page in ["/", category.get_absolute_url()]:
+        response = reader().get(page)
+        assert reader().get(page, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+    article.title = "Lộc Ninh về đích sớm"
+    article.save()
+    changed = reader().get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert "Lộc Ninh về đích sớm" in changed.content.decode()
+    assert "Lộc Ninh về đích sớm" in reader().get("/").content.decode()
+    assert "Lộc Ninh về đích sớm" in reader().get(category.get_absolute_url()).content.decode()
+
+
+def test_a_304_still_counts_the_readers_view(article):
+    url = article.get_absolute_url()
+    etag = reader(REMOTE_ADDR="198.51.100.1").get(url)["ETag"]
+    assert reader(REMOTE_ADDR="198.51.100.3").get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    article.refresh_from_db()
+    assert article.view_count == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "unpublish",
+        "new_article",
+        "tag_removed",
+        "image_added",
+        "category_renamed",
+    ],
+)
+def test_every_change_readers_could_see_reaches_the_cached_pages(article, category, change):
+    urls = public_urls(article, category)
+    before = {url: reader().get(url).content for url in urls}
+    if change == "unpublish":
+        article.status = Article.Status.UNPUBLISHED
+        article.save()
+    elif change == "new_article":
+        make_article("Tin mới nhất", categories=[category])
+    elif change == "tag_removed":
+        article.tags.clear()
+    elif change == "image_added":
+        ArticleImage.objects.create(article=article, image=image_upload(), caption="Ảnh mới")
+    elif change == "category_renamed":
+        category.name = "Tin tức mới"
+        category.save()
+    changed = {url for url in urls if reader().get(url).content != before[url]}
+    detail, tag_page = article.get_absolute_url(), "/tin-tuc/the/nong-thon-moi/"
+    must_change = {
+        "unpublish": {detail, "/", "/tin-tuc/", category.get_absolute_url(), tag_page},
+        "new_article": {"/", "/tin-tuc/", category.get_absolute_url()},
+        "tag_removed": {detail, tag_page},
+        "image_added": {detail},
+        "category_renamed": {detail, "/", category.get_absolute_url()},
+    }[change]
+    assert must_change <= changed
+
+
+def test_staff_and_readers_with_a_session_are_never_served_the_cache(client, article, publisher):
+    draft = make_article("Bản nháp riêng", status=Article.Status.DRAFT)
+    assert reader().get(draft.get_absolute_url()).status_code == 404
+    client.force_login(publisher)
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200
+    assert "no-cache" in preview["Cache-Control"]
+    # The reader still gets a 404, not the publisher's preview.
+    assert reader().get(draft.get_absolute_url()).status_code == 404
+    assert "Bản nháp riêng" not in reader().get("/tin-tuc/").content.decode()
+
+
+def test_each_language_has_its_own_cached_page(article):
+    assert "Tin tức" in reader().get("/tin-tuc/").content.decode()
+    english = reader()
+    english.cookies["django_language"] = "en"
+    assert ">News<" in english.get("/tin-tuc/").content.decode()
+    assert "Tin tức" in reader().get("/tin-tuc/").content.decode()
+
+
+def test_a_scheduled_article_appears_at_its_time_though_pages_are_cached(category):
+    make_article("Tin đã đăng", categories=[category])
+    due = timezone.now() + timedelta(seconds=2)
+    make_article("Tin hẹn giờ", publish_at=due, categories=[category])
+    assert "Tin hẹn giờ" not in reader().get("/").content.decode()
+    assert "Tin hẹn giờ" not in reader().get(category.get_absolute_url()).content.decode()
+    time.sleep(max((due - timezone.now()).total_seconds(), 0) + 1.1)
+    assert "Tin hẹn giờ" in reader().get("/").content.decode()
+    assert "Tin hẹn giờ" in reader().get(category.get_absolute_url()).content.decode()
+
+
+def test_a_page_rendered_before_a_change_commits_is_not_served_after_it(
+    article, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """A reader's request may render the old content while an editor's save is still in its
+    transaction; that page must not outlive the commit."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        article.title = "Tên mới"
+        article.save()
+        reader().get("/")  # rendered and cached inside the editor's transaction
+        with django_assert_max_num_queries(0):
+            reader().get("/")
+    assert callbacks  # the commit bumps the generation once more
+    with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(0):
+        reader().get("/")  # rendered again

@@ -8,12 +8,13 @@ PIP := $(PY) -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format install install-dev translations messages lock check-migrations clean help
+.PHONY: run test bench audit lint format install install-dev translations messages lock check-migrations clean help
 
 help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/"
 	@echo "make test   – lint and run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make bench  – measure imports and exports (writes docs/performance.md by hand)"
+	@echo "make audit  – Lighthouse, axe-core and the Nu HTML checker on the demo portal"
 	@echo "make lock   – re-lock exact dependency versions after editing pyproject.toml"
 
 $(PY):
@@ -64,6 +65,34 @@ bench: install
 		$(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only \
 		$(PY) manage.py bench
+
+# Accessibility, HTML and speed audit of the demo portal served as in production (DEBUG off,
+# gunicorn, whitenoise serving the collected static files; the uploads served and text gzipped as
+# the web server in front would) on a database of its own under var/.
+# Tools pinned in package.json/package-lock.json; Chromium is Debian's, never a download.
+AUDIT_DATABASE_URL ?= sqlite:///$(CURDIR)/var/audit.sqlite3
+AUDIT_ENV := DATABASE_URL=$(AUDIT_DATABASE_URL) DEBUG=false SECRET_KEY=audit-only-throwaway-key \
+	ALLOWED_HOSTS=127.0.0.1 SECURE_COOKIES=false
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+audit: install-dev translations node_modules/.installed
+	mkdir -p var
+	rm -f var/audit.sqlite3 var/audit.sqlite3-wal var/audit.sqlite3-shm
+	$(AUDIT_ENV) $(PY) manage.py migrate --noinput -v0
+	$(AUDIT_ENV) $(PY) manage.py load_demo >/dev/null
+	$(AUDIT_ENV) $(PY) manage.py collectstatic --noinput --clear -v0
+	@port=$$($(PY) -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
+	$(AUDIT_ENV) $(VENV)/bin/gunicorn 'portal.management.commands.audit:wsgi_front_server()' --bind 127.0.0.1:$$port --workers 1 --threads 4 \
+		--log-level warning >var/audit-server.log 2>&1 & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
+	for _ in $$(seq 1 60); do \
+		curl -fsS -o /dev/null http://127.0.0.1:$$port/healthz 2>/dev/null && break; \
+		kill -0 $$pid 2>/dev/null || { cat var/audit-server.log; exit 1; }; sleep 0.5; \
+	done; \
+	curl -fsS -o /dev/null http://127.0.0.1:$$port/healthz || { cat var/audit-server.log; exit 1; }; \
+	$(AUDIT_ENV) $(PY) manage.py audit --base-url http://127.0.0.1:$$port
 
 # Re-extract message ids after changing strings; then translate locale/vi/LC_MESSAGES/django.po.
 messages: install

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from indicators.models import (
     Achievement,
@@ -26,6 +26,7 @@ from indicators.models import (
     Comparison,
     Indicator,
     IndicatorKind,
+    MonthlyReport,
     ReportStatus,
     Target,
     month_end,
@@ -168,28 +169,48 @@ class Report:
         raise KeyError(code)
 
 
-class _Figures:
-    """The stored figures of a year up to a month, indexed for computing."""
+class _Stored:
+    """The stored figures and targets of a year up to a month, as read (two queries)."""
 
-    def __init__(self, year, month, units, published_only, successors, period_start=None):
-        self.year, self.month = year, month
-        self.period_start = period_start or month
-        self.representative = {u.pk: successors.get(u.pk, u.pk) for u in units}
+    def __init__(self, year, month, units, published_only):
         query = Achievement.objects.filter(
             report__year=year, report__month__lte=month, report__unit__in=[u.pk for u in units]
         )
         if published_only:
             query = query.filter(report__status=ReportStatus.APPROVED)
+        self.achievements = list(
+            query.values_list(
+                "indicator_id",
+                "report__unit_id",
+                "report__month",
+                "value",
+                "is_estimate",
+                "measured_on",
+            )
+        )
+        self.targets = list(
+            Target.objects.filter(year=year, unit__in=[u.pk for u in units]).values_list(
+                "indicator_id", "unit_id", "value"
+            )
+        )
+
+
+class _Figures:
+    """The stored figures of a year up to a month, indexed for computing."""
+
+    def __init__(
+        self, year, month, units, published_only, successors, period_start=None, *, stored=None
+    ):
+        self.year, self.month = year, month
+        self.period_start = period_start or month
+        self.representative = {u.pk: successors.get(u.pk, u.pk) for u in units}
+        if stored is None:
+            stored = _Stored(year, month, units, published_only)
         # (indicator, unit) -> {month: [value, is_estimate, measured_on]}
         self.values = defaultdict(dict)
-        for ind, unit_id, m, value, estimate, measured_on in query.values_list(
-            "indicator_id",
-            "report__unit_id",
-            "report__month",
-            "value",
-            "is_estimate",
-            "measured_on",
-        ):
+        for ind, unit_id, m, value, estimate, measured_on in stored.achievements:
+            if m > month:  # read once for a later month (a year's series)
+                continue
             key = (ind, self.representative.get(unit_id, unit_id))
             if m in self.values[key]:  # a predecessor and its successor in one month
                 previous = self.values[key][m]
@@ -201,9 +222,7 @@ class _Figures:
             else:
                 self.values[key][m] = [value, estimate, measured_on]
         self.targets = {}
-        for ind, unit_id, value in Target.objects.filter(
-            year=year, unit__in=[u.pk for u in units]
-        ).values_list("indicator_id", "unit_id", "value"):
+        for ind, unit_id, value in stored.targets:
             key = (ind, self.representative.get(unit_id, unit_id))
             self.targets[key] = self.targets.get(key, Decimal(0)) + value
 
@@ -335,91 +354,168 @@ def build_report(
     the figures of merged or renamed units under the unit that succeeded them. ``period_start``
     makes ``month_value`` cover the months from it to ``month`` (3 months before for a quarter).
     """
-    jurisdiction = jurisdiction or AdministrativeUnit.objects.jurisdiction()
-    units = _units_for_period(jurisdiction, year, month)
-    links = _successor_links(jurisdiction)
-    # The columns: every unit under its own name, or rolled into the unit standing for it today.
-    shown_map = _follow(links) if roll_up else {}
-    units_shown = _with_units(units, list(dict.fromkeys(shown_map.get(u.pk, u.pk) for u in units)))
-    # The total: a unit merged before the month's end counts once, within its successor.
-    total_map = _follow(links, retired_by=month_end(year, month))
-    units_total = _with_units(units, list(dict.fromkeys(total_map.get(u.pk, u.pk) for u in units)))
-    everyone = [jurisdiction, *{u.pk: u for u in [*units, *units_shown, *units_total]}.values()]
-    catalogue = Indicator.objects.active().catalogue()
-    if programs is not None:
-        catalogue = catalogue.filter(program__in=programs)
-    if indicators is not None:
-        catalogue = catalogue.filter(pk__in=[i.pk for i in indicators])
-    catalogue = list(catalogue)
-    needed = {i.pk: i for i in catalogue}
-    for indicator in catalogue:  # a rate needs its terms even when they are not shown
-        for term in (indicator.numerator, indicator.denominator):
-            if term is not None:
-                needed.setdefault(term.pk, term)
-    data = _Figures(year, month, everyone, published_only, shown_map, period_start)
-    totals = data
-    if total_map != shown_map:
-        totals = _Figures(year, month, everyone, published_only, total_map, period_start)
-    rows = {}
-
-    def entered_row(indicator):
-        by_unit = {
-            unit.pk: data.unit_figure(indicator, unit)
-            for unit in units_shown
-            if indicator.applies_to_unit(unit)
-        }
-        total = data.unit_figure(indicator, jurisdiction)
-        own_figure = indicator.applies_to == Applicability.JURISDICTION or (
-            indicator.aggregation == Aggregation.JURISDICTION_ONLY
-        )
-        if not own_figure:
-            eligible = [u for u in units_total if indicator.applies_to_unit(u)]
-            parts = [
-                by_unit[u.pk] if totals is data else totals.unit_figure(indicator, u)
-                for u in eligible
-            ]
-            total.value = total.month_value = None
-            _aggregate(indicator, total, parts, eligible)
-        return Row(indicator, total, by_unit)
-
-    for indicator in needed.values():
-        if indicator.is_entered:
-            rows[indicator.pk] = entered_row(indicator)
-    for indicator in needed.values():
-        if not indicator.is_entered:
-            num, den = rows[indicator.numerator_id], rows[indicator.denominator_id]
-            total = _ratio(
-                indicator,
-                jurisdiction,
-                num.total,
-                den.total,
-                data.targets.get((indicator.pk, jurisdiction.pk)),
-            )
-            by_unit = {
-                unit_id: _ratio(
-                    indicator,
-                    figure.unit,
-                    figure,
-                    den.by_unit[unit_id],
-                    data.targets.get((indicator.pk, unit_id)),
-                )
-                for unit_id, figure in num.by_unit.items()
-                if unit_id in den.by_unit
-            }
-            rows[indicator.pk] = Row(indicator, total, by_unit)
-
-    grouped = {}
-    for indicator in catalogue:
-        grouped.setdefault(indicator.program, []).append(rows[indicator.pk])
-    return Report(
-        year=year,
-        month=month,
-        period_start=period_start or month,
-        jurisdiction=jurisdiction,
-        units=units_shown,
-        programs=list(grouped.items()),
+    builder = _Builder(
+        year,
+        month,
+        programs=programs,
+        indicators=indicators,
         published_only=published_only,
+        roll_up=roll_up,
+        jurisdiction=jurisdiction,
     )
+    return builder.report(month, period_start)
+
+
+def build_year_reports(
+    year,
+    month,
+    *,
+    programs=None,
+    indicators=None,
+    published_only=True,
+    roll_up=False,
+    jurisdiction=None,
+):
+    """The reports of every month from January to ``month``, as ``build_report`` makes them.
+
+    For month-by-month charts: the figures are read once (the queries of one report, whatever
+    the number of months), and each month's report is computed from them.
+    """
+    builder = _Builder(
+        year,
+        month,
+        programs=programs,
+        indicators=indicators,
+        published_only=published_only,
+        roll_up=roll_up,
+        jurisdiction=jurisdiction,
+        months=range(1, month + 1),
+    )
+    return [builder.report(m) for m in range(1, month + 1)]
+
+
+class _Builder:
+    """What the reports of a year up to a month read, loaded once; ``report(m)`` computes one."""
+
+    def __init__(
+        self,
+        year,
+        month,
+        *,
+        programs,
+        indicators,
+        published_only,
+        roll_up,
+        jurisdiction,
+        months=None,
+    ):
+        self.year, self.published_only = year, published_only
+        jurisdiction = jurisdiction or AdministrativeUnit.objects.jurisdiction()
+        self.jurisdiction = jurisdiction
+        self.units = _units_for_period(jurisdiction, year, month)
+        self.links = _successor_links(jurisdiction)
+        # The columns: every unit under its own name, or rolled into the unit standing for it
+        # today. The total: a unit merged before the month's end counts once, in its successor.
+        self.shown_map = _follow(self.links) if roll_up else {}
+        self.total_maps = {
+            m: _follow(self.links, retired_by=month_end(year, m)) for m in (months or [month])
+        }
+        ids = [self.shown_map.get(u.pk, u.pk) for u in self.units]
+        for total_map in self.total_maps.values():
+            ids += [total_map.get(u.pk, u.pk) for u in self.units]
+        self.by_id = {u.pk: u for u in _with_units(self.units, list(dict.fromkeys(ids)))}
+        self.by_id.update({u.pk: u for u in self.units})
+        self.everyone = [jurisdiction, *self.by_id.values()]
+        catalogue = Indicator.objects.active().catalogue()
+        if programs is not None:
+            catalogue = catalogue.filter(program__in=programs)
+        if indicators is not None:
+            catalogue = catalogue.filter(pk__in=[i.pk for i in indicators])
+        self.catalogue = list(catalogue)
+        self.needed = {i.pk: i for i in self.catalogue}
+        for indicator in self.catalogue:  # a rate needs its terms even when they are not shown
+            for term in (indicator.numerator, indicator.denominator):
+                if term is not None:
+                    self.needed.setdefault(term.pk, term)
+        self.stored = _Stored(year, month, self.everyone, published_only)
+
+    def report(self, month, period_start=None):
+        year, jurisdiction = self.year, self.jurisdiction
+        last_day = month_end(year, month)
+        units = [u for u in self.units if u.established_on is None or u.established_on <= last_day]
+        shown_map = self.shown_map
+        total_map = self.total_maps[month]
+        units_shown = [
+            self.by_id[pk] for pk in dict.fromkeys(shown_map.get(u.pk, u.pk) for u in units)
+        ]
+        units_total = [
+            self.by_id[pk] for pk in dict.fromkeys(total_map.get(u.pk, u.pk) for u in units)
+        ]
+        figures_args = (year, month, self.everyone, self.published_only)
+        data = _Figures(*figures_args, shown_map, period_start, stored=self.stored)
+        totals = data
+        if total_map != shown_map:
+            totals = _Figures(*figures_args, total_map, period_start, stored=self.stored)
+        rows = {}
+
+        def entered_row(indicator):
+            by_unit = {
+                unit.pk: data.unit_figure(indicator, unit)
+                for unit in units_shown
+                if indicator.applies_to_unit(unit)
+            }
+            total = data.unit_figure(indicator, jurisdiction)
+            own_figure = indicator.applies_to == Applicability.JURISDICTION or (
+                indicator.aggregation == Aggregation.JURISDICTION_ONLY
+            )
+            if not own_figure:
+                eligible = [u for u in units_total if indicator.applies_to_unit(u)]
+                parts = [
+                    by_unit[u.pk] if totals is data else totals.unit_figure(indicator, u)
+                    for u in eligible
+                ]
+                total.value = total.month_value = None
+                _aggregate(indicator, total, parts, eligible)
+            return Row(indicator, total, by_unit)
+
+        for indicator in self.needed.values():
+            if indicator.is_entered:
+                rows[indicator.pk] = entered_row(indicator)
+        for indicator in self.needed.values():
+            if not indicator.is_entered:
+                num, den = rows[indicator.numerator_id], rows[indicator.denominator_id]
+                total = _ratio(
+                    indicator,
+                    jurisdiction,
+                    num.total,
+                    den.total,
+                    data.targets.get((indicator.pk, jurisdiction.pk)),
+                )
+                by_unit = {
+                    unit_id: _ratio(
+                        indicator,
+                        figure.unit,
+                        figure,
+                        den.by_unit[unit_id],
+                        data.targets.get((indicator.pk, unit_id)),
+                    )
+                    for unit_id, figure in num.by_unit.items()
+                    if unit_id in den.by_unit
+                }
+                rows[indicator.pk] = Row(indicator, total, by_unit)
+
+        grouped = {}
+        for indicator in self.catalogue:
+            grouped.setdefault(indicator.program, []).append(rows[indicator.pk])
+        return Report(
+            year=year,
+            month=month,
+            period_start=period_start or month,
+            jurisdiction=jurisdiction,
+            units=units_shown,
+            programs=list(grouped.items()),
+            published_only=self.published_only,
+        )
 
 
 def unit_figures(unit, year, month, *, published_only=True, indicators=None):
@@ -446,3 +542,34 @@ def unit_month_figures(unit, year, month, indicators, *, published_only=False):
     """
     data = _Figures(year, month, [unit], published_only, {})
     return {i.pk: data.unit_figure(i, unit) for i in indicators if i.is_entered}
+
+
+def published_months(jurisdiction):
+    """{(year, month): number of units with approved figures} in the jurisdiction (one query).
+
+    The months the public results pages can show, newest last.
+    """
+    counts = (
+        MonthlyReport.objects.approved()
+        .filter(Q(unit=jurisdiction) | Q(unit__parent=jurisdiction))
+        .values("year", "month")
+        .annotate(units=Count("pk"))
+        .order_by("year", "month")
+    )
+    return {(row["year"], row["month"]): row["units"] for row in counts}
+
+
+def ranked(row):
+    """The units of a report row, best first: by percent of the target where the units have
+    one, else by value; lower first for an indicator where lower is better; not reported last."""
+    figures = list(row.by_unit.values())
+    by_percent = any(f.percent is not None for f in figures)
+
+    def key(figure):
+        measure = figure.percent if by_percent else figure.value
+        if measure is None:
+            return (1, 0, figure.unit.order, figure.unit.name)
+        sign = 1 if not row.indicator.higher_is_better else -1
+        return (0, sign * measure, figure.unit.order, figure.unit.name)
+
+    return sorted(figures, key=key)

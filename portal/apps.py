@@ -25,7 +25,9 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="portal-sync-roles")
-        from portal import pagecache
+        from portal import blocks, pagecache, visits  # noqa: F401 - visits registers its fragment
+
+        blocks.connect()  # the blocks' cache, and when links and notices start or end
 
         # What every public page shows: the site's settings (header, footer) and its units.
         for model in ("portal.SiteSettings", "indicators.AdministrativeUnit"):

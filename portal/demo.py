@@ -13,7 +13,8 @@ from django.utils import translation
 from articles.demo import load_article_demo
 from indicators.demo import load_indicator_demo
 from indicators.models import AdministrativeUnit, UnitAssignment, UnitKind
-from portal import roles
+from portal import pagecache, roles
+from portal.blocks_demo import load_blocks_demo
 from portal.models import SiteSettings
 
 DISTRICT = ("loc-ninh", "Lộc Ninh", UnitKind.DISTRICT)
@@ -115,4 +116,7 @@ def load_demo():
         accounts = load_accounts()
         load_indicator_demo()
         load_article_demo()
-        return accounts
+        load_blocks_demo()
+    # Demo figures are written in bulk (no signals): no cached page may predate them.
+    pagecache.bump()
+    return accounts

@@ -54,6 +54,17 @@ _PUBLISH_ARTICLES = [
     "articles.delete_tag",
 ]
 
+# The portal's own blocks: links, menu, introduction pages, notices, readers' messages.
+_SITE_BLOCKS = [
+    *(
+        f"portal.{action}_{model}"
+        for model in ("link", "menuitem", "intropage", "maintenancenotice")
+        for action in ("view", "add", "change", "delete")
+    ),
+    "portal.view_contactmessage",
+    "portal.change_contactmessage",
+]
+
 ROLES = {
     COMMUNE_CLERK: {
         "name": "Cán bộ xã",
@@ -87,6 +98,8 @@ ROLES = {
     EDITOR: {
         "name": "Biên tập viên",
         "permissions": [
+            *_SITE_BLOCKS,
+            "portal.view_dailyvisits",
             *_READ_FIGURES,
             *_EXPORT_FIGURES,
             "indicators.view_all_units",
@@ -128,6 +141,8 @@ ROLES = {
             "indicators.export_unitassignment",
             "portal.view_sitesettings",
             "portal.change_sitesettings",
+            *_SITE_BLOCKS,
+            "portal.view_dailyvisits",
             "auth.view_user",
             "auth.add_user",
             "auth.change_user",

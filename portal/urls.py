@@ -8,6 +8,7 @@ from articles import views as article_views
 from articles.feeds import CategoryFeed, LatestArticlesFeed
 from articles.sitemaps import SITEMAPS, robots_txt
 from portal import views
+from portal.blocks import IntroPageSitemap
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +19,9 @@ urlpatterns = [
     path("tim-kiem/", article_views.search_view, name="search"),
     path("rss/", LatestArticlesFeed(), name="feed"),
     path("rss/<slug:slug>/", CategoryFeed(), name="category_feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml", sitemap, {"sitemaps": SITEMAPS | {"intro": IntroPageSitemap}}, name="sitemap"
+    ),
     path("robots.txt", robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
     path("ngon-ngu/<str:language>/", views.set_language, name="set_language"),

@@ -1,0 +1,425 @@
+"""Visitor statistics: who is online now, visits today, this month and in total.
+
+Counting adds no database write to a page view. ``VisitMiddleware`` records each HTML page in a
+buffer and ``flush()`` adds the buffer to ``DailyVisits`` at most every ``FLUSH_SECONDS``, at
+process exit and on ``manage.py flush_visits``, in one or two writes:
+
+* with Redis as the cache (production), the buffer lives in Redis, shared by every worker
+  process and kept across restarts; a Lua script counts a page in one atomic round trip, and
+  a flush takes the counts under a lock, as a batch whose id is stored with the sums in the
+  same transaction, so a batch interrupted half-way is finished by the next flush and never
+  added twice;
+* otherwise (``make run``, tests without Redis) the buffer is this process's memory, flushed
+  at exit; each process adds only what it counted, so the sums stay exact.
+
+A *visitor* is an HMAC hash of their IP address and browser, never kept in the database; a
+*visit* is a visitor's first page after ``SESSION_SECONDS`` without one. Bots, told apart by
+their user agent (``articles.feedback.is_bot``), are counted apart and never in the visits.
+*Online* means seen in the last ``ONLINE_SECONDS``.
+"""
+
+import atexit
+import datetime
+import hashlib
+import hmac
+import itertools
+import logging
+import os
+import threading
+import time
+import uuid
+from collections import Counter
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from articles.feedback import client_ip, is_bot
+from portal import fragments
+from portal.formatting import format_number
+from portal.models import DailyVisits, VisitFlushState
+from portal.models.visits import COUNTERS
+
+logger = logging.getLogger(__name__)
+
+SESSION_SECONDS = 30 * 60
+ONLINE_SECONDS = 5 * 60
+SUMMARY_SECONDS = 10
+LOCK_SECONDS = 120
+# Staff at work in the admin are not visitors of the portal.
+SKIPPED_PREFIXES = ("/admin/", "/healthz", "/favicon.ico", "/robots.txt")
+
+
+def flush_seconds():
+    """Seconds between automatic flushes; None: only at exit and by command (the tests)."""
+    return getattr(settings, "VISITS_FLUSH_SECONDS", None if settings.TESTING else 5)
+
+
+def visitor_id(request):
+    """An HMAC of the reader's IP address and browser: the same reader, the same id."""
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    message = f"visit\x1f{client_ip(request)}\x1f{agent}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _field(day, name):
+    return f"{day.isoformat()}:{name}"
+
+
+def _parse(fields):
+    """{"2026-11-28:visits": "3", ...} -> Counter({(date, "visits"): 3, ...})."""
+    counts = Counter()
+    for key, value in fields.items():
+        key = key.decode() if isinstance(key, bytes) else key
+        day, _sep, name = key.partition(":")
+        if name in COUNTERS and int(value):
+            counts[(datetime.date.fromisoformat(day), name)] += int(value)
+    return counts
+
+
+class LocalBuffer:
+    """The counts of this process, for a cache that is not Redis."""
+
+    shared = False
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        self.seen = {}  # visitor -> (last page time, is bot)
+        self.pending = Counter()  # (day, counter) -> count not yet in the database
+        self.inflight = Counter()  # taken by a flush, not yet committed
+        self.generation = f"{os.getpid()}-{uuid.uuid4().hex[:8]}-"
+        self.flushes = itertools.count()
+        self.flushed = next(self.flushes)
+        self.online = None  # (when counted, people, bots): counted again at most every second
+
+    def record(self, visitor, bot, now, day):
+        prefix = "bot_" if bot else ""
+        with self.lock:
+            last = self.seen.get(visitor)
+            new = last is None or now - last[0] >= SESSION_SECONDS
+            if last is None or now - last[0] >= ONLINE_SECONDS:
+                self.online = None  # one more reader online
+            self.seen[visitor] = (now, bot)
+            self.pending[(day, prefix + "page_views")] += 1
+            if new:
+                self.pending[(day, prefix + "visits")] += 1
+        return new
+
+    def snapshot(self, now):
+        """(generation, counts not in the database yet, batch being flushed and its counts,
+        people online, bots online)."""
+        since = now - ONLINE_SECONDS
+        with self.lock:
+            counts = self.pending + self.inflight
+            if self.online is None or not 0 <= now - self.online[0] < 1:
+                online = Counter(bot for seen, bot in self.seen.values() if seen > since)
+                self.online = (now, online[False], online[True])
+            generation = f"{self.generation}{self.flushed}"
+            _when, people, bots = self.online
+        return generation, counts, None, Counter(), people, bots
+
+    def flush(self, add):
+        with self.lock:
+            counts, self.pending = self.pending, Counter()
+            self.inflight += counts
+            cutoff = time.time() - SESSION_SECONDS
+            self.seen = {v: seen for v, seen in self.seen.items() if seen[0] > cutoff}
+        try:
+            if counts:
+                add(counts, batch=None)
+        except BaseException:
+            with self.lock:
+                self.pending += counts  # nothing lost: the next flush adds them
+                self.inflight -= counts
+            raise
+        with self.lock:
+            self.inflight -= counts
+            self.flushed = next(self.flushes)
+        return counts
+
+
+RECORD_SCRIPT = """
+local returning = redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'GET')
+redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+if not returning then redis.call('HINCRBY', KEYS[2], ARGV[3], 1) end
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
+if returning then return 0 end
+return 1
+"""
+RELEASE_SCRIPT = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class RedisBuffer:
+    """The counts of every process, in the Redis of the cache."""
+
+    shared = True
+
+    def __init__(self, django_cache):
+        self.client = django_cache._cache.get_client(write=True)
+        key = django_cache.make_and_validate_key
+        self.key = key
+        self.pending_key = key("visits:pending")
+        self.flushing_key = key("visits:flushing")
+        self.generation_key = key("visits:generation")
+        self.lock_key = key("visits:flush-lock")
+        self.online_keys = {False: key("visits:online:people"), True: key("visits:online:bots")}
+        self.record_script = self.client.register_script(RECORD_SCRIPT)
+        self.release_script = self.client.register_script(RELEASE_SCRIPT)
+
+    def record(self, visitor, bot, now, day):
+        prefix = "bot_" if bot else ""
+        new = self.record_script(
+            keys=[self.key(f"visits:seen:{visitor}"), self.pending_key, self.online_keys[bot]],
+            args=[
+                SESSION_SECONDS,
+                _field(day, prefix + "page_views"),
+                _field(day, prefix + "visits"),
+                now,
+                visitor,
+            ],
+        )
+        return bool(new)
+
+    def snapshot(self, now):
+        with self.client.pipeline(transaction=True) as pipe:
+            pipe.get(self.generation_key)
+            pipe.hgetall(self.pending_key)
+            pipe.hgetall(self.flushing_key)
+            pipe.zcount(self.online_keys[False], now - ONLINE_SECONDS, "+inf")
+            pipe.zcount(self.online_keys[True], now - ONLINE_SECONDS, "+inf")
+            generation, pending, flushing, people, bots = pipe.execute()
+        batch = flushing.pop(b"batch", b"").decode() or None
+        return (
+            f"redis-{int(generation or 0)}",
+            _parse(pending),
+            batch,
+            _parse(flushing),
+            people,
+            bots,
+        )
+
+    def flush(self, add):
+        token = uuid.uuid4().hex
+        if not self.client.set(self.lock_key, token, nx=True, ex=LOCK_SECONDS):
+            return None  # another process is flushing
+        try:
+            counts = Counter()
+            # A batch left by an interrupted flush is finished first, then a new one taken.
+            for _round in range(2):
+                if not self.client.exists(self.flushing_key):
+                    if not self.client.exists(self.pending_key):
+                        break
+                    self.client.rename(self.pending_key, self.flushing_key)
+                counts += self._flush_batch(add, token)
+            return counts
+        finally:
+            self.release_script(keys=[self.lock_key], args=[token])
+
+    def _flush_batch(self, add, token):
+        client = self.client
+        client.hsetnx(
+            self.flushing_key, "batch", f"{token}-{client.incr(self.key('visits:batches'))}"
+        )
+        fields = client.hgetall(self.flushing_key)
+        batch = fields.pop(b"batch").decode()
+        counts = _parse(fields)
+        add(counts, batch=batch)
+        with client.pipeline(transaction=True) as pipe:
+            pipe.delete(self.flushing_key)
+            pipe.incr(self.generation_key)
+            for key in self.online_keys.values():
+                pipe.zremrangebyscore(key, "-inf", time.time() - ONLINE_SECONDS)
+            pipe.execute()
+        return counts
+
+    def reset(self):
+        keys = [self.pending_key, self.flushing_key, self.generation_key, self.lock_key]
+        keys.append(self.key("visits:batches"))
+        self.client.delete(*keys, *self.online_keys.values())
+        for key in self.client.scan_iter(match=self.key("visits:seen:*")):
+            self.client.delete(key)
+
+
+_local = LocalBuffer()
+
+
+def buffer():
+    """The buffer for the configured cache: Redis when it is Redis, else this process."""
+    backend = caches["default"]  # one per thread
+    if not isinstance(backend, RedisCache):
+        return _local
+    if getattr(backend, "_visits_buffer", None) is None:
+        backend._visits_buffer = RedisBuffer(backend)
+    return backend._visits_buffer
+
+
+def add_counts(counts, *, batch=None):
+    """Add the counts to the days' rows in one transaction (one write a day, usually one day).
+
+    With a ``batch`` id, a batch already added (its id is the last stored) is skipped.
+    """
+    by_day = {}
+    for (day, name), count in counts.items():
+        by_day.setdefault(day, {})[name] = count
+    with transaction.atomic():
+        if batch is not None:
+            state, _created = VisitFlushState.objects.select_for_update().get_or_create(pk=1)
+            if state.last_batch == batch:
+                return
+        for day, values in sorted(by_day.items()):
+            increments = {name: F(name) + count for name, count in values.items()}
+            if DailyVisits.objects.filter(day=day).update(**increments):
+                continue
+            try:
+                with transaction.atomic():
+                    DailyVisits.objects.create(day=day, **values)
+            except IntegrityError:  # another process created the day meanwhile
+                DailyVisits.objects.filter(day=day).update(**increments)
+        if batch is not None:
+            VisitFlushState.objects.filter(pk=1).update(last_batch=batch)
+
+
+def flush():
+    """Add the buffered counts to the database; returns them (None: another process is at it)."""
+    return buffer().flush(add_counts)
+
+
+def record(request, now=None):
+    """Count one page of this request's reader; True when it starts a visit."""
+    now = time.time() if now is None else now
+    return buffer().record(visitor_id(request), is_bot(request), now, _local_day(now))
+
+
+def _local_day(timestamp):
+    return timezone.localdate(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
+
+
+def statistics(now=None):
+    """Online people and bots, and visits today, this month and in total, as of now.
+
+    Reads the buffer and a summary of the database cached for SUMMARY_SECONDS per flush
+    generation: no query on most pages. While a batch is being flushed (or was left by a
+    flush that died), the database is asked whether it holds the batch yet, so that no
+    count is shown twice or missed.
+    """
+    now = time.time() if now is None else now
+    today = _local_day(now)
+    generation, pending, batch, flushing, people, bots = buffer().snapshot(now)
+    if batch is not None:
+        summary = DailyVisits.objects.totals(today)
+        if not VisitFlushState.objects.filter(last_batch=batch).exists():
+            pending += flushing
+    else:
+        key = f"visits:summary:{generation}:{today.isoformat()}"
+        summary = cache.get(key)
+        if summary is None:
+            summary = DailyVisits.objects.totals(today)
+            cache.set(key, summary, SUMMARY_SECONDS)
+    result = {"online_people": people, "online_bots": bots, "online": people + bots, **summary}
+    for (day, name), count in pending.items():
+        if name != "visits" or day > today:
+            continue
+        result["total"] += count
+        if (day.year, day.month) == (today.year, today.month):
+            result["month"] += count
+        if day == today:
+            result["today"] += count
+    return result
+
+
+def _countable(request, response):
+    if request.method != "GET" or request.path.startswith(SKIPPED_PREFIXES):
+        return False
+    if request.path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
+        return False
+    if response.status_code == 304:  # a page the browser already has, shown again
+        return True
+    return response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
+
+
+_next_flush = [0.0]
+
+
+class VisitMiddleware:
+    """Count every HTML page, cached ones too; flush the counts now and then and at exit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        if not settings.TESTING:
+            atexit.register(flush_at_exit)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if _countable(request, response):
+            try:
+                record(request)
+            except Exception:  # counting must never break a page (Redis away…)
+                logger.exception("Visitor statistics: a page could not be counted")
+            self._maybe_flush()
+        return response
+
+    def _maybe_flush(self):
+        seconds = flush_seconds()
+        now = time.monotonic()
+        if seconds is None or now < _next_flush[0]:
+            return
+        _next_flush[0] = now + seconds
+        try:
+            flush()
+        except Exception:
+            logger.exception("Visitor statistics: the counts could not be saved, kept for later")
+
+
+def flush_at_exit():
+    try:
+        flush()
+    except Exception:
+        logger.exception("Visitor statistics: the counts could not be saved at exit")
+
+
+@fragments.register("visitor-stats")
+def visitor_stats_fragment(request):
+    """The footer's block: online now (people, search engines), today, this month, total."""
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
+    try:
+        stats = statistics()
+    except Exception:  # Redis or the database away: the page is served without the block
+        logger.exception("Visitor statistics: the figures could not be read")
+        return ""
+    with translation.override(language):
+        online = format_html(
+            "{} ({})",
+            format_number(stats["online"]),
+            _("visitors: %(people)s, search engines: %(bots)s")
+            % {
+                "people": format_number(stats["online_people"]),
+                "bots": format_number(stats["online_bots"]),
+            },
+        )
+        rows = [
+            (_("Online now"), online),
+            (_("Today"), format_number(stats["today"])),
+            (_("This month"), format_number(stats["month"])),
+            (_("Total"), format_number(stats["total"])),
+        ]
+        items = format_html(
+            "".join(["<div><dt>{}</dt><dd>{}</dd></div>"] * len(rows)),
+            *itertools.chain.from_iterable(rows),
+        )
+        return format_html(
+            '<section class="visitor-stats" aria-labelledby="visitor-stats-title">'
+            '<h2 id="visitor-stats-title">{}</h2><dl>{}</dl></section>',
+            _("Visitor statistics"),
+            items,
+        )

@@ -30,7 +30,16 @@ PUBLIC_PAGES = [
     ("results", "/ket-qua/"),
     ("commune", "/ket-qua/xa/{commune}/"),
     ("contact", "/lien-he/"),
+    ("news", "/tin-tuc/"),
+    ("tag", "/tin-tuc/the/{tag}/"),
+    ("program", "/ket-qua/chuong-trinh/{program}/"),
+    ("units", "/don-vi-hanh-chinh/"),
+    ("intro", "/gioi-thieu/{intro}/"),
+    ("site map", "/so-do-trang/"),
 ]
+# WCAG 1.4.10 reflow: no sideways scrolling of the page at 320 CSS px, nor at 200% zoom of a
+# 1280 px screen (640 CSS px). Wide tables scroll inside their own box.
+REFLOW_WIDTHS = (320, 640)
 # Pages behind the admin login: axe only. The entry start page redirects a clerk to their
 # commune's current month.
 STAFF_PAGES = [("entry form", "/admin/indicators/monthlyreport/entry/")]
@@ -403,8 +412,9 @@ class Command(BaseCommand):
 
     def _resolve(self, pages):
         """Fill the pages' slugs from the database the server reads."""
-        from articles.models import Article, Category
-        from indicators.models import AdministrativeUnit
+        from articles.models import Article, Category, Tag
+        from indicators.models import AdministrativeUnit, Program
+        from portal.models import IntroPage
 
         # The newest article with a cover picture: the fullest article page.
         published = Article.objects.published().order_by("-publish_at")
@@ -415,6 +425,9 @@ class Command(BaseCommand):
             "article": article.slug if article else "none",
             "category": category.slug if category else "none",
             "commune": commune.code if commune else "none",
+            "tag": getattr(Tag.objects.filter(articles__isnull=False).first(), "slug", "none"),
+            "program": getattr(Program.objects.order_by("order").first(), "code", "none"),
+            "intro": getattr(IntroPage.objects.filter(is_published=True).first(), "slug", "none"),
         }
         return [PageResult(name, path.format(**values)) for name, path in pages]
 
@@ -491,6 +504,11 @@ class Command(BaseCommand):
             (snippet, is_below and below_desktop[i][1], lazy)
             for i, (snippet, is_below, lazy) in enumerate(below_phone)
         ]
+        for width in REFLOW_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            if scroll > width:
+                result.fail("reflow", f"at {width} px the page is {scroll} px wide")
         sizes = {url: (kind, gzip_size(body)) for url, (kind, body) in bodies.items()}
         blocking = third_party_blocking(html.decode("utf-8", "replace"), page.url)
         check_weight(result, sizes, blocking, images)

@@ -5,28 +5,21 @@ before that (and for view counts), by their IP address and browser. Only HMAC ha
 are stored, never the values themselves.
 """
 
-import hashlib
-import hmac
 import re
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from articles.models import Article, ArticleView, Rating
+from portal import readers
 from portal.formatting import format_number
+from portal.readers import client_ip, digest, ip_hash, is_bot  # noqa: F401 - used by views
 
 VISITOR_COOKIE = "ban_doc"
 VISITOR_COOKIE_AGE = 365 * 24 * 3600
-BOT_PATTERN = re.compile(
-    r"bot|crawl|spider|slurp|bingpreview|facebookexternalhit|zalo.*(link|preview)|"
-    r"headless|python-requests|python-urllib|curl|wget|httpclient|go-http|okhttp|java/|"
-    r"scrapy|monitor|uptime|lighthouse|pingdom|feedfetcher|preview",
-    re.IGNORECASE,
-)
 RATE_LIMITS = {
     # action: (attempts, seconds) per IP address
     "rate": (20, 600),
@@ -34,26 +27,12 @@ RATE_LIMITS = {
 }
 
 
-def _digest(*parts):
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
-
-
-def client_ip(request):
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def is_bot(request):
-    agent = request.META.get("HTTP_USER_AGENT", "")
-    return not agent.strip() or bool(BOT_PATTERN.search(agent))
-
-
 def visitor_hash(request):
     """A stable hash for this visitor: their cookie if they have one, else IP and browser."""
     token = request.COOKIES.get(VISITOR_COOKIE, "")
     if _valid_token(token):
-        return _digest("cookie", token)
-    return _digest("ip", client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])
+        return digest("cookie", token)
+    return digest("ip", client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])
 
 
 def _valid_token(token):
@@ -67,9 +46,9 @@ def feedback_visitor(request):
     """
     token = request.COOKIES.get(VISITOR_COOKIE, "")
     if _valid_token(token):
-        return _digest("cookie", token), None
+        return digest("cookie", token), None
     token = secrets.token_urlsafe(24)
-    return _digest("cookie", token), token
+    return digest("cookie", token), token
 
 
 def set_visitor_cookie(response, token):
@@ -84,22 +63,9 @@ def set_visitor_cookie(response, token):
         )
 
 
-def ip_hash(request):
-    return _digest("addr", client_ip(request))
-
-
 def rate_limited(request, action):
     """Count one attempt of ``action`` from the request's IP; True when over the limit."""
-    limit, seconds = RATE_LIMITS[action]
-    key = f"articles:limit:{action}:{ip_hash(request)}"
-    if cache.add(key, 1, seconds):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        return False
-    return count > limit
+    return readers.rate_limited(request, f"articles:{action}", *RATE_LIMITS[action])
 
 
 def record_view(request, article_id):

@@ -27,9 +27,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from articles.feedback import ip_hash
-from portal import pagecache
+from portal import pagecache, readers
 from portal.models import ContactMessage, IntroPage, Link, MaintenanceNotice, MenuItem, SiteSettings
+from portal.readers import ip_hash
 
 VERSION_KEY = "portal:blocks:version"
 BLOCK_SECONDS = 24 * 3600
@@ -256,16 +256,7 @@ def site_map():
 
 def contact_rate_limited(request):
     """Count one message from the request's IP address; True when over the limit."""
-    limit, seconds = CONTACT_LIMIT
-    key = f"portal:limit:contact:{ip_hash(request)}"
-    if cache.add(key, 1, seconds):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        return False
-    return count > limit
+    return readers.rate_limited(request, "contact", *CONTACT_LIMIT)
 
 
 def contact_message_send(*, form, request):

@@ -14,7 +14,7 @@ process exit and on ``manage.py flush_visits``, in one or two writes:
 
 A *visitor* is an HMAC hash of their IP address and browser, never kept in the database; a
 *visit* is a visitor's first page after ``SESSION_SECONDS`` without one. Bots, told apart by
-their user agent (``articles.feedback.is_bot``), are counted apart and never in the visits.
+their user agent (``portal.readers.is_bot``), are counted apart and never in the visits.
 *Online* means seen in the last ``ONLINE_SECONDS``.
 """
 
@@ -39,11 +39,11 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from articles.feedback import client_ip, is_bot
 from portal import fragments
 from portal.formatting import format_number
 from portal.models import DailyVisits, VisitFlushState
 from portal.models.visits import COUNTERS
+from portal.readers import client_ip, is_bot
 
 logger = logging.getLogger(__name__)
 

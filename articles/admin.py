@@ -8,7 +8,15 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.models import Article, ArticleImage, ArticleRevision, Category, Comment, Tag
+from articles.models import (
+    Article,
+    ArticleFigure,
+    ArticleImage,
+    ArticleRevision,
+    Category,
+    Comment,
+    Tag,
+)
 from portal import pagecache
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -69,6 +77,20 @@ class ArticleRevisionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("author")
 
 
+class ArticleFigureInline(admin.TabularInline):
+    """Figures the body quotes, chosen from lists; the body shows each where its token stands."""
+
+    model = ArticleFigure
+    extra = 1
+    fields = ["number", "token_to_copy", "measure", "indicator", "program", "unit", "year", "month"]
+    readonly_fields = ["token_to_copy"]
+    autocomplete_fields = ["indicator", "program", "unit"]
+
+    @admin.display(description=_("token to type in the body"))
+    def token_to_copy(self, obj):
+        return format_html("<code>{}</code>", obj.token) if obj.pk else "–"
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "status_label", "publish_at", "author", "featured", "updated_at"]
@@ -77,7 +99,7 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "lead"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["categories", "tags", "related"]
-    inlines = [ArticleImageInline, ArticleRevisionInline]
+    inlines = [ArticleFigureInline, ArticleImageInline, ArticleRevisionInline]
     actions = ["send_to_review", "publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from articles import feedback
+from articles import feedback, figures
 from articles.forms import CommentForm, RatingForm
 from articles.models import Article, ArticleSlug, Category, Tag
 from articles.search import MAX_QUERY_LENGTH, search
@@ -73,6 +73,7 @@ def article_detail(request, slug):
         "articles/article_detail.html",
         {
             "article": article,
+            "body": figures.render_body(article, flag_unknown=preview),
             "categories": categories,
             "tags": list(article.tags.all()),
             "related": article.related_articles(),

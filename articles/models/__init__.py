@@ -8,10 +8,12 @@ from articles.models.article import (
     ArticleSlug,
 )
 from articles.models.feedback import ArticleView, Comment, Rating
+from articles.models.figures import ArticleFigure
 from articles.models.taxonomy import Category, Tag
 
 __all__ = [
     "Article",
+    "ArticleFigure",
     "ArticleImage",
     "ArticleQuerySet",
     "ArticleRevision",

@@ -26,6 +26,8 @@ def form_data(**overrides):
         "status": "draft",
         "images-TOTAL_FORMS": "0",
         "images-INITIAL_FORMS": "0",
+        "figures-TOTAL_FORMS": "0",
+        "figures-INITIAL_FORMS": "0",
         "revisions-TOTAL_FORMS": "0",
         "revisions-INITIAL_FORMS": "0",
     }

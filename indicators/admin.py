@@ -307,6 +307,11 @@ class MonthlyReportAdmin(ExportOnlyAdminMixin, UnitScopedAdmin):
                 wrap(self.data_quality),
                 name="indicators_monthlyreport_data_quality",
             ),
+            path(
+                "draft-report/",
+                wrap(self.draft_report),
+                name="indicators_monthlyreport_draft_report",
+            ),
             *super().get_urls(),
         ]
 
@@ -346,6 +351,9 @@ class MonthlyReportAdmin(ExportOnlyAdminMixin, UnitScopedAdmin):
 
     def data_quality(self, request):
         return admin_views.data_quality_view(request, self._context(request))
+
+    def draft_report(self, request):
+        return admin_views.draft_report_view(request, self._context(request))
 
 
 @admin.register(Achievement)

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from indicators import services
-from indicators.forms import EntryRow, MonthEntryForm, ReopenForm, ReturnForm
+from indicators import drafting, services
+from indicators.forms import DraftReportForm, EntryRow, MonthEntryForm, ReopenForm, ReturnForm
 from indicators.models import (
     Achievement,
     AdministrativeUnit,
@@ -546,3 +546,46 @@ def report_view(request, admin_context):
         "next": next_month(year, month),
     }
     return TemplateResponse(request, "admin/indicators/report.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report drafts
+# ---------------------------------------------------------------------------------------------
+
+
+def may_draft_report(user):
+    """Editors: they write articles and read every unit's figures."""
+    return user.is_active and user.has_perm("articles.add_article") and can_see_all_units(user)
+
+
+def draft_report_view(request, admin_context):
+    """Choose a period and programs; POST creates a draft article from the approved figures."""
+    if not may_draft_report(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = DraftReportForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            article = drafting.draft_article_create(
+                user=request.user,
+                year=data["year"],
+                month=data["month"],
+                period=data["period"],
+                programs=list(data["programs"]),
+            )
+            messages.success(
+                request,
+                _(
+                    "The draft “%(title)s” was written from the approved figures: "
+                    "check it and rewrite it."
+                )
+                % {"title": article.title},
+            )
+            return redirect("admin:articles_article_change", article.pk)
+        messages.error(request, _("No draft was created: correct the choices marked below."))
+    else:
+        today = timezone.localdate()
+        year, month = previous_month(today.year, today.month)
+        form = DraftReportForm(initial={"year": year, "month": month, "period": "month"})
+    context = {**admin_context, "title": _("Draft a report from the figures"), "form": form}
+    return TemplateResponse(request, "admin/indicators/draft_report.html", context)

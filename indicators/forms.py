@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from indicators.models import AdministrativeUnit, Program
+from indicators.reporting import published_months
 from indicators.validation import Entry, parse_entry_value
 from portal.formatting import format_number
 
@@ -130,3 +132,52 @@ class ReopenForm(forms.Form):
 class MonthChoiceForm(forms.Form):
     year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("month"), min_value=1, max_value=12)
+
+
+class DraftReportForm(forms.Form):
+    """The period and programs of a report draft; a period with no approved figure is refused."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        max_value=2100,
+        error_messages={
+            key: _("Enter a year between 2000 and 2100.")
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
+    month = forms.TypedChoiceField(
+        label=_("Month"), choices=[(m, str(m)) for m in range(1, 13)], coerce=int
+    )
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            ("month", _("The month")),
+            ("ytd", _("From the start of the year to the month")),
+        ],
+        initial="month",
+        widget=forms.RadioSelect,
+    )
+    programs = forms.ModelMultipleChoiceField(
+        label=_("Programs"),
+        queryset=Program.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one program.")},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        year, month = cleaned.get("year"), cleaned.get("month")
+        if year is None or month is None:
+            return cleaned
+        jurisdiction = AdministrativeUnit.objects.jurisdiction()
+        months = published_months(jurisdiction) if jurisdiction else {}
+        if (year, month) not in months:
+            raise forms.ValidationError(
+                _(
+                    "No figures of %(month)02d/%(year)s have been approved yet: "
+                    "choose another month."
+                )
+                % {"month": month, "year": year}
+            )
+        return cleaned

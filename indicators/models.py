@@ -334,6 +334,7 @@ class Indicator(models.Model):
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
     decimals = models.PositiveSmallIntegerField(_("decimals"), default=0)
     above_plan_is_normal = models.BooleanField(
+        # xgettext:no-python-format
         _("above 100% is normal"),
         default=False,
         help_text=_("Vaccination coverage, for example, often exceeds the population counted."),

@@ -2,12 +2,14 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles import figures
 from articles.models import (
     Article,
     ArticleFigure,
@@ -17,7 +19,7 @@ from articles.models import (
     Comment,
     Tag,
 )
-from portal import pagecache
+from portal import formatting, pagecache
 
 PUBLISH_PERMISSION = "articles.publish_article"
 WRITER_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
@@ -82,25 +84,88 @@ class ArticleFigureInline(admin.TabularInline):
 
     model = ArticleFigure
     extra = 1
-    fields = ["number", "token_to_copy", "measure", "indicator", "program", "unit", "year", "month"]
-    readonly_fields = ["token_to_copy"]
+    fields = [
+        "number",
+        "token_to_copy",
+        "measure",
+        "indicator",
+        "program",
+        "unit",
+        "year",
+        "month",
+        "as_published",
+    ]
+    readonly_fields = ["token_to_copy", "as_published"]
     autocomplete_fields = ["indicator", "program", "unit"]
 
     @admin.display(description=_("token to type in the body"))
     def token_to_copy(self, obj):
         return format_html("<code>{}</code>", obj.token) if obj.pk else "–"
 
+    @admin.display(description=_("as published"))
+    def as_published(self, obj):
+        if not obj.is_frozen:
+            return "–"
+        if "rows" in obj.frozen:
+            text = _("table frozen on %(date)s") % {
+                "date": formatting.format_date(timezone.localtime(obj.frozen_at))
+            }
+        else:
+            text = _("%(text)s, frozen on %(date)s") % {
+                "text": obj.frozen["text"] or _("no data yet"),
+                "date": formatting.format_date(timezone.localtime(obj.frozen_at)),
+            }
+        if obj.revised_at is None:
+            return text
+        return format_html(
+            '{}<br><strong class="figure-revised">{}</strong>',
+            text,
+            _("the data has been revised since %(date)s")
+            % {"date": formatting.format_date(timezone.localtime(obj.revised_at))},
+        )
+
+
+class QuotedFiguresFilter(admin.SimpleListFilter):
+    """Published articles whose quoted figures no longer match the data."""
+
+    title = _("quoted figures")
+    parameter_name = "so_lieu"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("revised", _("Revised since publication")),
+            ("current", _("As published")),
+            ("none", _("No figures")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "revised":
+            return queryset.filter(has_revised_figures=True)
+        if self.value() == "current":
+            return queryset.filter(figures__isnull=False, has_revised_figures=False).distinct()
+        if self.value() == "none":
+            return queryset.filter(figures__isnull=True)
+        return queryset
+
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status_label", "publish_at", "author", "featured", "updated_at"]
-    list_filter = ["status", "featured", "categories"]
+    list_display = [
+        "title",
+        "status_label",
+        "publish_at",
+        "author",
+        "featured",
+        "figures_state",
+        "updated_at",
+    ]
+    list_filter = ["status", QuotedFiguresFilter, "featured", "categories"]
     list_select_related = ["author"]
     search_fields = ["title", "lead"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["categories", "tags", "related"]
     inlines = [ArticleFigureInline, ArticleImageInline, ArticleRevisionInline]
-    actions = ["send_to_review", "publish", "unpublish"]
+    actions = ["send_to_review", "publish", "unpublish", "refresh_figures"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "lead", "body"]}),
         (
@@ -127,8 +192,17 @@ class ArticleAdmin(admin.ModelAdmin):
             return _("Scheduled")
         return obj.get_status_display()
 
+    @admin.display(description=_("quoted figures"), boolean=False)
+    def figures_state(self, obj):
+        if obj.has_revised_figures:
+            return format_html(
+                '<strong class="figure-revised">{}</strong>', _("Revised since publication")
+            )
+        return ""
+
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
+        revised = ArticleFigure.objects.filter(article=OuterRef("pk"), revised_at__isnull=False)
+        queryset = super().get_queryset(request).annotate(has_revised_figures=Exists(revised))
         if can_publish(request):
             return queryset
         return queryset.filter(author=request.user)
@@ -168,6 +242,11 @@ class ArticleAdmin(admin.ModelAdmin):
         if not change:
             obj.author = request.user
         obj.save(editor=request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.status == Article.Status.PUBLISHED:
+            figures.freeze_figures(form.instance)  # figures added or changed with this save
 
     def _set_status(self, request, queryset, status, message):
         count = 0
@@ -221,6 +300,26 @@ class ArticleAdmin(admin.ModelAdmin):
                 )
                 % {"count": n}
             ),
+        )
+
+    @admin.action(
+        description=_("Update the quoted figures to the current data"), permissions=["publish"]
+    )
+    def refresh_figures(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            if figures.freeze_figures(article, refresh=True):
+                count += 1
+        pagecache.bump()
+        self.message_user(
+            request,
+            ngettext(
+                "The figures of %(count)d article now read as the current data.",
+                "The figures of %(count)d articles now read as the current data.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
         )
 
 

@@ -4,6 +4,7 @@ Existing categories and articles (found by slug) are left exactly as staff have 
 """
 
 import io
+import re
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
@@ -12,7 +13,10 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from articles.models import Article, Category, Tag
+from articles import figures
+from articles.models import Article, ArticleFigure, Category, Tag
+from indicators import drafting
+from indicators.models import Indicator, Program
 from indicators.reporting import build_report
 
 CATEGORIES = [
@@ -85,37 +89,43 @@ def _picture(slug, draw_fn):
     return name, *SIZE
 
 
+# The figures the 10-month report quotes: number, measure, indicator code (or program code
+# for a table). They are frozen when the article is published, like any editor's.
+REPORT_FIGURES = [
+    (1, "year_to_date", "LD-1"),
+    (2, "percent", "LD-1"),
+    (3, "target", "LD-1"),
+    (4, "year_to_date", "GN-12-TL"),
+    (5, "year_to_date", "YT-5"),
+    (6, "year_to_date", "NTM-1"),
+    (7, "table", "tiem-chung"),
+    (8, "year_to_date", "CCHC-6"),
+]
+
+
 def _report_article():
     report = build_report(2022, 10)
-
-    def row(code):
-        return report.row(code).total
-
-    jobs, insured, poor, ntm = row("LD-1"), row("YT-5"), row("GN-12-TL"), row("NTM-1")
-    dose1, schools, online = row("TC-1"), row("GD-4"), row("CCHC-6")
+    percents = [
+        row.total.percent
+        for row in (report.row(code) for code in ("LD-1", "YT-5", "TC-1", "GD-4"))
+        if row.total.percent is not None
+    ]
     body = (
         "<p>Số liệu dưới đây do các xã, thị trấn nhập trên cổng thông tin và được phòng "
-        "chuyên môn của huyện duyệt; mỗi con số được tổng hợp tự động từ báo cáo tháng.</p>"
+        "chuyên môn của huyện duyệt; mỗi con số được lấy trực tiếp từ báo cáo tháng.</p>"
         "<h2>Việc làm và giảm nghèo</h2>"
-        f"<p>Đến cuối tháng 10, toàn huyện đã giải quyết việc làm mới cho {jobs.value_text} "
-        f"lao động, bằng {jobs.percent_text} kế hoạch năm ({jobs.target_text} lao động). "
-        f"Tỷ lệ hộ nghèo của huyện còn {poor.value_text}.</p>"
-        "<h2>Y tế, giáo dục và nông thôn mới</h2>"
-        '<table><thead><tr><th scope="col">Chỉ tiêu</th><th scope="col">Kết quả</th>'
-        '<th scope="col">So với kế hoạch</th></tr></thead><tbody>'
-        f"<tr><td>Người tham gia bảo hiểm y tế</td><td>{insured.value_text}</td>"
-        f"<td>{insured.percent_text}</td></tr>"
-        f"<tr><td>Người từ 18 tuổi tiêm vắc xin Covid-19 mũi 1</td><td>{dose1.value_text}</td>"
-        f"<td>{dose1.percent_text}</td></tr>"
-        f"<tr><td>Trường đạt chuẩn quốc gia</td><td>{schools.value_text}</td>"
-        f"<td>{schools.percent_text}</td></tr>"
-        f"<tr><td>Xã đạt chuẩn nông thôn mới</td><td>{ntm.value_text}</td><td>–</td></tr>"
-        "</tbody></table>"
+        "<p>Đến cuối tháng 10, toàn huyện đã giải quyết việc làm mới cho [số liệu 1] "
+        "lao động, bằng [số liệu 2] kế hoạch năm ([số liệu 3] lao động). "
+        "Tỷ lệ hộ nghèo của huyện còn [số liệu 4].</p>"
+        "<h2>Y tế và nông thôn mới</h2>"
+        "<p>Huyện có [số liệu 5] người tham gia bảo hiểm y tế và [số liệu 6] xã đạt chuẩn "
+        "nông thôn mới. Kết quả tiêm chủng của huyện:</p>"
+        "<p>[số liệu 7]</p>"
         "<h2>Cải cách hành chính</h2>"
-        f"<p>Bộ phận một cửa các cấp đã tiếp nhận {online.value_text} hồ sơ qua dịch vụ công. "
+        "<p>Bộ phận một cửa các cấp đã tiếp nhận [số liệu 8] hồ sơ qua dịch vụ công. "
         "Huyện tiếp tục đôn đốc các xã trả kết quả đúng hẹn trong hai tháng cuối năm.</p>"
     )
-    percents = [p.percent for p in (jobs, insured, dose1, schools) if p.percent is not None]
+    jobs, insured, ntm = (report.row(code).total for code in ("LD-1", "YT-5", "NTM-1"))
     return {
         "title": "Lộc Ninh: kết quả kinh tế – xã hội 10 tháng năm 2022",
         "lead": (
@@ -124,6 +134,8 @@ def _report_article():
             "kết quả nổi bật của huyện sau mười tháng."
         ),
         "body": body,
+        "figures": REPORT_FIGURES,
+        "period": (2022, 10),
         "categories": ["kinh-te"],
         "tags": ["Báo cáo", "Kinh tế – xã hội", "Năm 2022"],
         "featured": True,
@@ -133,6 +145,60 @@ def _report_article():
         "source": "Tổng hợp từ báo cáo tháng của các xã, thị trấn",
         "when": (2022, 10, 28, 4, 0),
     }
+
+
+def _quote_figures(article, spec):
+    """The figures the article quotes, then frozen as published."""
+    year, month = spec["period"]
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    programs = {p.code: p for p in Program.objects.all()}
+    for number, measure, code in spec["figures"]:
+        table = measure == ArticleFigure.Measure.TABLE
+        ArticleFigure.objects.create(
+            article=article,
+            number=number,
+            measure=measure,
+            indicator=None if table else indicators[code],
+            program=programs[code] if table else None,
+            year=year,
+            month=month,
+        )
+    figures.freeze_figures(article)
+
+
+DRAFTED_SLUG = "bao-cao-ket-qua-thuc-hien-chi-tieu-10-thang-nam-2022"
+
+
+def load_drafted_report(author):
+    """The monthly report as an editor makes it: drafted from the figures, edited, published."""
+    if Article.objects.filter(slug=DRAFTED_SLUG).exists():
+        return
+    article = drafting.draft_article_create(
+        user=author,
+        year=2022,
+        month=10,
+        period=drafting.PERIOD_YTD,
+        programs=list(Program.objects.order_by("order")),
+    )
+    # What the editor did to the draft: a title and lead of their own, the checks done (the
+    # flagged paragraphs removed once each figure was confirmed with the commune).
+    body = re.sub(r"<p><strong>\[Cần kiểm tra\].*?</p>(<ul>.*?</ul>)?", "", article.body)
+    article.slug = DRAFTED_SLUG
+    article.title = "Báo cáo kết quả thực hiện các chỉ tiêu 10 tháng năm 2022"
+    article.lead = (
+        "Kết quả từng chương trình của huyện từ đầu năm đến hết tháng 10, tổng hợp từ số liệu "
+        "các xã, thị trấn đã được duyệt."
+    )
+    article.body = (
+        "<p>Bài viết được soạn từ số liệu đã duyệt trên cổng thông tin, biên tập viên "
+        "kiểm tra từng chỉ tiêu trước khi đăng.</p>" + body
+    )
+    article.source = "Văn phòng HĐND và UBND huyện"
+    article.status = Article.Status.PUBLISHED
+    article.publish_at = timezone.make_aware(datetime(2022, 11, 3, 8, 0))  # noqa: DTZ001
+    article.save(editor=author)
+    article.categories.set(Category.objects.filter(slug="chinh-quyen"))
+    article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in ("Báo cáo", "Năm 2022")])
 
 
 def _articles():
@@ -229,3 +295,6 @@ def load_article_demo():
         article.save(editor=author)
         article.categories.set([categories[c] for c in spec["categories"]])
         article.tags.set([Tag.objects.get_or_create(name=name)[0] for name in spec["tags"]])
+        if "figures" in spec:
+            _quote_figures(article, spec)
+    load_drafted_report(author)

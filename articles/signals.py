@@ -5,7 +5,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from articles import figures
 from articles.models import Article, ArticleView, Comment
+from indicators.models import Achievement, Indicator, MonthlyReport, Target
 from portal import pagecache
 
 # A view count changes the page too, but only through a counted update (no signal): the page
@@ -14,6 +16,7 @@ NOT_SHOWN = {ArticleView}
 
 
 def connect():
+    connect_revision_checks()
     for model in apps.get_app_config("articles").get_models():
         if model in NOT_SHOWN or model is Comment:
             continue
@@ -42,3 +45,27 @@ def next_scheduled_article():
         .values_list("publish_at", flat=True)
         .first()
     )
+
+
+def _data_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Figures, targets or a month's status changed: check the published figures of that year."""
+    if raw:
+        return
+    if sender is MonthlyReport and update_fields is not None and "status" not in update_fields:
+        return  # a draft save: the public (and published articles) never see draft figures
+    if sender is Indicator:
+        figures.check_revisions_on_commit(None)  # decimals or kind change every year's text
+        return
+    if sender is Achievement:
+        year = MonthlyReport.objects.filter(pk=instance.report_id).values_list("year", flat=True)
+        figures.check_revisions_on_commit(year.first())  # None (every year) if it is gone
+        return
+    figures.check_revisions_on_commit(instance.year)
+
+
+def connect_revision_checks():
+    """Published articles learn when the data they quote changes (ArticleFigure.revised_at)."""
+    for model in (MonthlyReport, Achievement, Target, Indicator):
+        uid = f"figures-revised-{model._meta.label}"
+        post_save.connect(_data_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_data_changed, sender=model, dispatch_uid=f"{uid}-del")

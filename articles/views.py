@@ -68,12 +68,14 @@ def article_detail(request, slug):
     breadcrumbs.append((article.title, None))
     absolute_url = request.build_absolute_uri(article.get_absolute_url())
     cover_url = request.build_absolute_uri(article.cover.url) if article.cover else ""
+    rendered = figures.render(article, flag_unknown=preview)
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "body": figures.render_body(article, flag_unknown=preview),
+            "body": rendered.body,
+            "revised_figures": rendered.revised,
             "categories": categories,
             "tags": list(article.tags.all()),
             "related": article.related_articles(),

@@ -173,6 +173,7 @@ class Article(models.Model):
             models.CheckConstraint(
                 name="article_published_has_time",
                 condition=~Q(status="published") | Q(publish_at__isnull=False),
+                violation_error_message=_("A published article needs a publication time."),
             ),
         ]
 
@@ -198,6 +199,10 @@ class Article(models.Model):
                 ArticleSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
                 ArticleSlug.objects.filter(slug=self.slug).delete()
             self._record_revision(editor)
+            if self.status == self.Status.PUBLISHED:
+                from articles.figures import freeze_figures  # it reads the indicators
+
+                freeze_figures(self)
         if self.cover:
             images.make_renditions(self.cover, force=new_cover)
 
@@ -246,6 +251,8 @@ class Article(models.Model):
 
     def clean(self):
         self.body = clean_body(self.body)
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()  # published now (the constraint needs a time)
         if self.slug and self._slug_taken(self.slug):
             raise ValidationError({"slug": _("Another article already uses this address.")})
 

@@ -59,6 +59,18 @@ class ArticleFigure(models.Model):
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
+    # What the figure read when the article was published (articles.figures.freeze_figures):
+    # {"text": "4.884"} or {"rows": [[name, unit of measure, value, target, percent], …]},
+    # None for "no data yet". Readers see this, not the current data.
+    frozen = models.JSONField(_("figures as published"), null=True, blank=True, editable=False)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True, editable=False)
+    revised_at = models.DateTimeField(
+        _("data revised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the data was found to differ from the figures as published."),
+    )
 
     class Meta:
         ordering = ["number"]
@@ -84,8 +96,22 @@ class ArticleFigure(models.Model):
             ),
         ]
 
+    DEFINITION = ("measure", "indicator_id", "program_id", "unit_id", "year", "month")
+
     def __str__(self):
         return self.token
+
+    def save(self, *args, **kwargs):
+        """Save; a figure changed to quote something else is no longer frozen."""
+        if self.pk and self.frozen_at is not None:
+            before = type(self).objects.filter(pk=self.pk).values_list(*self.DEFINITION).first()
+            if before != tuple(getattr(self, name) for name in self.DEFINITION):
+                self.frozen = self.frozen_at = self.revised_at = None
+        super().save(*args, **kwargs)
+
+    @property
+    def is_frozen(self):
+        return self.frozen_at is not None
 
     @property
     def token(self):

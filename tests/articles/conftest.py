@@ -1,5 +1,6 @@
 import io
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,6 +10,16 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Category
+from indicators.models import (
+    Achievement,
+    AdministrativeUnit,
+    Indicator,
+    MonthlyReport,
+    Program,
+    ReportStatus,
+    Target,
+    UnitKind,
+)
 from portal import roles
 
 
@@ -62,3 +73,30 @@ def other_writer(db):
 @pytest.fixture
 def publisher(db):
     return _staff("bientap", roles.EDITOR)
+
+
+@pytest.fixture
+def data(db):
+    """A district, a commune and the jobs indicator: 2.000 + 2.884 approved of 5.700 planned."""
+    district = AdministrativeUnit.objects.create(
+        code="huyen", name="Thử Nghiệm", kind=UnitKind.DISTRICT
+    )
+    commune = AdministrativeUnit.objects.create(
+        code="xa-a", name="An Bình", kind=UnitKind.COMMUNE, parent=district, order=1
+    )
+    program = Program.objects.create(code="ld", name="Lao động – việc làm", order=1)
+    jobs = Indicator.objects.create(
+        program=program, code="JOBS", name="Lao động có việc làm mới", unit_of_measure="người"
+    )
+    Target.objects.create(indicator=jobs, unit=district, year=2026, value=Decimal(5700))
+    for month, value in [(1, 2000), (2, 2884)]:
+        report = MonthlyReport.objects.create(
+            unit=commune, year=2026, month=month, status=ReportStatus.APPROVED
+        )
+        Achievement.objects.create(report=report, indicator=jobs, value=Decimal(value))
+    return {"district": district, "commune": commune, "program": program, "jobs": jobs}
+
+
+@pytest.fixture
+def admin_user(db):
+    return get_user_model().objects.create_superuser("quantri", password="mat-khau-thu-123")

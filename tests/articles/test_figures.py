@@ -1,21 +1,8 @@
 """Figures quoted in articles: chosen in the admin, written on the page as the results pages do."""
 
-from decimal import Decimal
-
 import pytest
-from django.contrib.auth import get_user_model
 
 from articles.models import Article, ArticleFigure
-from indicators.models import (
-    Achievement,
-    AdministrativeUnit,
-    Indicator,
-    MonthlyReport,
-    Program,
-    ReportStatus,
-    Target,
-    UnitKind,
-)
 from indicators.reporting import build_report
 from tests.articles.conftest import make_article
 from tests.articles.test_admin_workflow import form_data
@@ -23,36 +10,10 @@ from tests.articles.test_admin_workflow import form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def data(db):
-    district = AdministrativeUnit.objects.create(
-        code="huyen", name="Thử Nghiệm", kind=UnitKind.DISTRICT
-    )
-    commune = AdministrativeUnit.objects.create(
-        code="xa-a", name="An Bình", kind=UnitKind.COMMUNE, parent=district, order=1
-    )
-    program = Program.objects.create(code="ld", name="Lao động – việc làm", order=1)
-    jobs = Indicator.objects.create(
-        program=program, code="JOBS", name="Lao động có việc làm mới", unit_of_measure="người"
-    )
-    Target.objects.create(indicator=jobs, unit=district, year=2026, value=Decimal(5700))
-    for month, value in [(1, 2000), (2, 2884)]:
-        report = MonthlyReport.objects.create(
-            unit=commune, year=2026, month=month, status=ReportStatus.APPROVED
-        )
-        Achievement.objects.create(report=report, indicator=jobs, value=Decimal(value))
-    return {"district": district, "commune": commune, "program": program, "jobs": jobs}
-
-
 def quote(article, number, **kwargs):
     kwargs.setdefault("year", 2026)
     kwargs.setdefault("month", 2)
     return ArticleFigure.objects.create(article=article, number=number, **kwargs)
-
-
-@pytest.fixture
-def admin_user(db):
-    return get_user_model().objects.create_superuser("quantri", password="mat-khau-thu-123")
 
 
 def figure_rows(**rows):

@@ -56,7 +56,11 @@ def test_sub_categories_are_one_level_deep(category):
 def test_demo_articles_load_once_with_report_figures_and_images():
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     report = Article.objects.get(slug="loc-ninh-ket-qua-kinh-te-xa-hoi-10-thang-nam-2022")
-    assert "4.884" in report.body and "85,7%" in report.body
+    assert "[số liệu 1] lao động, bằng [số liệu 2] kế hoạch" in report.body
+    assert {f.frozen["text"] for f in report.figures.filter(number__in=[1, 2])} == {
+        "4.884",
+        "85,7%",
+    }
     assert report.is_published() and report.cover_width == 1600
     assert default_storage.exists(report.cover.name)
     report.title = "Sửa bởi biên tập viên"

@@ -74,3 +74,28 @@ def test_demo_writer_drafts_articles_in_the_admin_but_cannot_publish(client):
     status = response.context["adminform"].form.fields["status"]
     assert [value for value, _label in status.choices] == ["draft", "review"]
     assert 'value="published"' not in response.content.decode()
+
+
+def test_demo_reports_quote_the_figures_and_one_was_drafted_from_them(client):
+    from articles.demo import DRAFTED_SLUG
+    from articles.models import Article, ArticleFigure
+    from indicators.reporting import build_report
+
+    run_demo()
+    jobs = build_report(2022, 10).row("LD-1").total
+    assert (jobs.value_text, jobs.percent_text) == ("4.884", "85,7%")
+
+    quoting = Article.objects.get(slug="loc-ninh-ket-qua-kinh-te-xa-hoi-10-thang-nam-2022")
+    assert quoting.figures.count() == 8
+    assert all(f.is_frozen for f in ArticleFigure.objects.all())
+    html = client.get(quoting.get_absolute_url()).content.decode()
+    assert '<span class="quoted-figure">4.884</span> lao động' in html
+    assert '<span class="quoted-figure">85,7%</span> kế hoạch năm' in html
+    assert "[số liệu" not in html and "điều chỉnh sau khi đăng" not in html
+
+    drafted = Article.objects.get(slug=DRAFTED_SLUG)
+    assert drafted.is_published() and drafted.author.username == "bientap"
+    html = client.get(drafted.get_absolute_url()).content.decode()
+    assert "4.884 người" in html and "85,7% kế hoạch năm (5.700 người)" in html
+    assert "[Cần kiểm tra]" not in html
+    assert html.count("<h2>") >= 8  # a heading per program

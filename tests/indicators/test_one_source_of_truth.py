@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from openpyxl import load_workbook
 
-from articles.models import Article
-from indicators.models import Indicator, Program
+from articles.models import Article, ArticleFigure
+from indicators.models import AdministrativeUnit, Indicator, MonthlyReport, Program, ReportStatus
 from indicators.reporting import build_report
 from indicators.spreadsheets.official import build_official_workbook, workbook_bytes
 from portal import formatting
@@ -142,6 +142,55 @@ def draft_texts(client, year, month, names):
     return texts
 
 
+def article_texts(client, year, month, codes, unit=None):
+    """From a published article quoting each indicator's year to date and percent of plan."""
+    indicators = Indicator.objects.in_bulk(field_name="code")
+    tokens = []
+    with transaction.atomic():
+        article = Article.objects.create(title=f"Trích dẫn {month}/{year} {unit}", body="")
+        for i, code in enumerate(codes):
+            for number, measure in ((2 * i + 1, "year_to_date"), (2 * i + 2, "percent")):
+                ArticleFigure.objects.create(
+                    article=article,
+                    number=number,
+                    measure=measure,
+                    indicator=indicators[code],
+                    unit=unit,
+                    year=year,
+                    month=month,
+                )
+                tokens.append(f"<li>[số liệu {number}]</li>")
+        article.body = "<ul>" + "".join(tokens) + "</ul>"
+        article.status = Article.Status.PUBLISHED
+        article.save()  # published: the figures are frozen now
+    assert all(f.is_frozen for f in article.figures.all())
+    html = client.get(article.get_absolute_url()).content.decode()
+    quoted = re.findall(r'<li><span class="quoted-figure">([^<]*)</span></li>', html)
+    assert len(quoted) == 2 * len(codes)
+    no_data = "chưa có số liệu"
+    quoted = [formatting.MISSING if text == no_data else text for text in quoted]
+    return {code: (quoted[2 * i], quoted[2 * i + 1]) for i, code in enumerate(codes)}
+
+
+_ENTRY_ROW = re.compile(
+    r'<tr class="entry-row.*?<span class="uom" id="help_\d+">(?P<code>[^ <]+).*?'
+    r'data-role="after">(?P<after>[^<]*)<.*?data-role="percent">(?P<percent>[^<]*)<',
+    re.S,
+)
+
+
+def entry_texts(client, unit, year, month):
+    """From the commune's monthly entry form: "after this month" and "% of target"."""
+    url = f"/admin/indicators/monthlyreport/entry/{unit.code}/{year}/{month}/"
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return {
+        m.group("code"): (m.group("after").strip(), m.group("percent").strip())
+        for m in _ENTRY_ROW.finditer(html)
+    }
+
+
 def shown_as(value, number_format):
     """A cell's value as its number format writes it, in the portal's Vietnamese style."""
     if value is None:
@@ -192,6 +241,8 @@ def test_every_indicator_reads_the_same_everywhere(
         admin_page = admin_report_texts(client, year, month)
     draft = draft_texts(client, year, month, names)
     workbook = workbook_texts(year, month, period)
+    client.logout()
+    article = article_texts(client, year, month, list(expected))
 
     for code, texts in expected.items():
         seen = {
@@ -199,5 +250,48 @@ def test_every_indicator_reads_the_same_everywhere(
             "public": public.get(code),
             "draft": draft.get(code),
             "workbook": workbook.get(code),
+            "article": article.get(code),
         }
         assert all(found == texts for found in seen.values()), (code, texts, seen)
+
+
+@pytest.mark.parametrize(("year", "month", "period"), PERIODS)
+def test_a_communes_figures_read_the_same_in_its_entry_form_and_everywhere(
+    demo, client, year, month, period, django_assert_max_num_queries
+):
+    """The commune clerk's entry form, the commune's results page and an article agree."""
+    unit = AdministrativeUnit.objects.get(code="loc-an")
+    approved = MonthlyReport.objects.filter(
+        unit=unit, year=year, month=month, status=ReportStatus.APPROVED
+    ).exists()
+    report = build_report(year, month, published_only=approved)
+    expected = {
+        row.indicator.code: (row.by_unit[unit.pk].value_text, row.by_unit[unit.pk].percent_text)
+        for row in report.rows()
+        if unit.pk in row.by_unit
+    }
+    assert any(value != "–" for value, _percent in expected.values())
+
+    client.force_login(get_user_model().objects.get(username="canbo.locan"))
+    with django_assert_max_num_queries(40):
+        entry = entry_texts(client, unit, year, month)
+    assert entry, "the entry form shows the commune's indicators"
+    for code, (after, percent) in entry.items():
+        value, expected_percent = expected[code]
+        # Criteria met read "19/19" on pages; the form's label already says "of 19 criteria".
+        assert (after, percent) == (value.split("/")[0], expected_percent), (code, after, value)
+
+    if not approved:
+        return  # the public sees approved months only; the entry form shows the draft
+    client.logout()
+    response = client.get(f"/ket-qua/xa/{unit.code}/?nam={year}&thang={month}")
+    public = {}
+    for found in _SECTION.finditer(response.content.decode()):
+        line = found.group("text")
+        value = re.search(r'rs-value">([^<]*)<', line).group(1)
+        percent = re.search(r'rs-percent">([^<]*)<', line)
+        public[found.group("code")] = (value, percent.group(1) if percent else "–")
+    article = article_texts(client, year, month, list(entry), unit=unit)
+    for code in entry:
+        assert public.get(code) == expected[code], (code, public.get(code), expected[code])
+        assert article[code] == expected[code], (code, article[code], expected[code])

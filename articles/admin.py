@@ -20,6 +20,7 @@ from articles.models import (
     Tag,
 )
 from portal import formatting, pagecache
+from portal.admin_changelist import SafeDateHierarchyMixin
 
 PUBLISH_PERMISSION = "articles.publish_article"
 WRITER_STATUSES = {Article.Status.DRAFT, Article.Status.REVIEW}
@@ -149,7 +150,7 @@ class QuotedFiguresFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status_label",
@@ -324,7 +325,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     """Readers' comments wait here until a moderator approves them."""
 
     list_display = ["name", "short_text", "article", "created_at", "approved"]

@@ -94,7 +94,9 @@ def normalise_upload(field_file):
     if fmt == "JPEG" and upright.mode not in {"RGB", "L"}:
         upright = upright.convert("RGB")
     buffer = io.BytesIO()
-    # Saving without exif=/icc_profile=… writes no metadata at all.
+    # Saving without exif=/icc_profile=… writes no metadata at all, except a JPEG or GIF
+    # comment that Pillow carries over from the file read: it may hold anything (a script).
+    upright.info.pop("comment", None)
     options = {"quality": 90} if fmt in {"JPEG", "WEBP"} else {}
     upright.save(buffer, format=fmt, **options)
     name = posixpath.basename(field_file.name)

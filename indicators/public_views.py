@@ -62,7 +62,7 @@ def _number(request, name, low, high):
     text = request.GET.get(name, "").strip()
     if not text:
         return None
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isdecimal() or not low <= int(text) <= high:  # not isdigit(): "²" is a digit
         raise BadPeriod(
             _("“%(value)s” is not a valid %(what)s.")
             % {"value": text[:20], "what": _("year") if name == "nam" else _("month")}

@@ -32,4 +32,4 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 # Admin classes of the other site-wide pieces live beside their models.
-from portal import admin_blocks, admin_visits  # noqa: E402, F401
+from portal import admin_blocks, admin_users, admin_visits  # noqa: E402, F401

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal import visits
+from portal.admin_changelist import SafeDateHierarchyMixin
 from portal.formatting import format_date, format_number
 from portal.models import DailyVisits
 
@@ -58,7 +59,7 @@ def daily_chart(today, days=CHART_DAYS):
 
 
 @admin.register(DailyVisits)
-class DailyVisitsAdmin(admin.ModelAdmin):
+class DailyVisitsAdmin(SafeDateHierarchyMixin, admin.ModelAdmin):
     """Days are written only by the counter: staff read them, nobody edits them."""
 
     change_list_template = "admin/portal/visits/dailyvisits_change_list.html"

@@ -23,9 +23,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
 
     def visible_to(self, user):
-        """Everything for staff who may view articles (previews); published ones for others."""
+        """Published articles, and previews: every article for editors, their own for writers."""
         if user.is_active and user.is_staff and user.has_perm("articles.view_article"):
-            return self.all()
+            if user.has_perm("articles.publish_article"):
+                return self.all()
+            published = Q(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+            return self.filter(Q(author=user) | published)
         return self.published()
 
     def in_category(self, category):

@@ -28,6 +28,7 @@ from decimal import Decimal
 
 import tablib
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from import_export.formats.base_formats import Format
 
@@ -449,6 +450,8 @@ def _json_cell(value):
 
 def _export_value(value):
     """Escape formula-like text; make datetimes naive local time (spreadsheets have no zone)."""
+    if isinstance(value, Promise):  # a lazy translation, e.g. a choice's label
+        value = str(value)
     value = escape_cell(value)
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         from django.utils import timezone

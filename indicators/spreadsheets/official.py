@@ -43,6 +43,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -268,7 +269,10 @@ class _Group:
 
 
 def _text(ws, row, column, value, **style):
-    cell = ws.cell(row=row, column=column, value=escape_cell(value))
+    value = escape_cell(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
+    cell = ws.cell(row=row, column=column, value=value)
     cell.font = PLAIN
     for name, item in style.items():
         setattr(cell, name, item)
@@ -284,7 +288,8 @@ def _wrap_height(ws, row, text):
 
 
 def _sheet_title(name, taken):
-    cleaned = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:31] or "Sheet"
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", re.sub(r"[\[\]:*?/\\]", " ", name)).strip()[:31]
+    cleaned = cleaned or "Sheet"
     title, number = cleaned, 2
     while title.lower() in taken:
         suffix = f" ({number})"

@@ -7,6 +7,7 @@ that nothing in an exported file can run as a formula; numbers stay numbers.
 """
 
 import csv
+import re
 import tempfile
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from indicators.models import ReportStatus
 from indicators.spreadsheets.escaping import escape_cell
@@ -112,13 +114,17 @@ def _csv_text(value):
 def write_xlsx(columns, rows, title):
     """Write rows to an XLSX file in write-only mode; return the file, rewound."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    # A sheet's title may not hold \ * ? : / [ ] (a program named "A / B", say).
+    title = ILLEGAL_CHARACTERS_RE.sub("", re.sub(r"[\\*?:/\[\]]", "-", title))
+    sheet = workbook.create_sheet(title=title[:31] or "Sheet1")
     sheet.freeze_panes = "A2"
     sheet.append(columns)
     for row in rows:
         cells = []
         for value in row:
             value = escape_cell(value)
+            if isinstance(value, str):
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters XML cannot hold
             if isinstance(value, Decimal):
                 if value == value.to_integral_value():
                     value = int(value)
@@ -148,7 +154,7 @@ def figures_export_view(request, queryset):
     filters = {}
     for name, lookup in (("year", "report__year"), ("month", "report__month")):
         value = request.GET.get(name, "")
-        if value.isdigit():
+        if value.isdecimal():  # not isdigit(): int() cannot read "²"
             filters[lookup] = int(value)
     queryset = queryset.filter(**filters)
     suffix = "-".join(str(filters[k]) for k in ("report__year", "report__month") if k in filters)

@@ -8,12 +8,14 @@ PIP := $(PY) -m pip --disable-pip-version-check
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench audit lint format install install-dev translations messages lock check-migrations clean help
+.PHONY: run serve test bench soak audit lint format install install-dev translations messages lock check-migrations clean help
 
 help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/"
+	@echo "make serve  – production: migrate, collect static files, run gunicorn (docs/deploy.md)"
 	@echo "make test   – lint and run the whole test suite (DATABASE_URL picks the database)"
-	@echo "make bench  – measure imports and exports (writes docs/performance.md by hand)"
+	@echo "make bench  – pages under load, saves, reports, imports and exports: one table"
+	@echo "make soak   – 10 minutes of mixed traffic with PostgreSQL and Redis stopped on the way"
 	@echo "make audit  – Lighthouse, axe-core and the Nu HTML checker on the demo portal"
 	@echo "make lock   – re-lock exact dependency versions after editing pyproject.toml"
 
@@ -43,6 +45,15 @@ run: translations
 	@echo "Serving http://$(HOST):$(PORT)/ (staff: http://$(HOST):$(PORT)/admin/) – Ctrl+C to stop"
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 
+# Production (docs/deploy.md): settings from the environment only (SECRET_KEY, ALLOWED_HOSTS,
+# DATABASE_URL…), gunicorn sized by portal/gunicorn.conf.py on HOST:PORT. With several app
+# servers, MIGRATE=false on all but the one that migrates.
+MIGRATE ?= true
+serve: translations
+	@if [ "$(MIGRATE)" != false ]; then $(PY) manage.py migrate --noinput; fi
+	$(PY) manage.py collectstatic --noinput -v0
+	HOST=$(HOST) PORT=$(PORT) exec $(VENV)/bin/gunicorn --config portal/gunicorn.conf.py portal.wsgi
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -52,19 +63,42 @@ format: install-dev
 	$(VENV)/bin/ruff format .
 
 check-migrations: install
-	DEBUG=false SECRET_KEY=migrations-check $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=false SECRET_KEY=migrations-check ALLOWED_HOSTS=localhost \
+		$(PY) manage.py makemigrations --check --dry-run
 
 test: install-dev translations lint check-migrations
 	$(VENV)/bin/pytest
 
-# Benchmarks on a database of their own (SQLite under var/ unless BENCH_DATABASE_URL is set).
-BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
-bench: install
-	rm -f var/bench.sqlite3 var/bench.sqlite3-wal var/bench.sqlite3-shm
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only \
-		$(PY) manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_DATABASE_URL) DEBUG=false SECRET_KEY=bench-only \
-		$(PY) manage.py bench
+# Benchmarks as in production (docs/performance.md): DEBUG off, gunicorn with
+# portal/gunicorn.conf.py, PostgreSQL and Redis, loaded by wrk. Databases of their own
+# (dropped and refilled: the pages' with the demo and 500 articles, the imports' empty) and a
+# Redis database of its own (emptied). Prints one table; exits non-zero when a goal is missed.
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_DATABASE_URL ?= $(BENCH_PG)/portal_bench
+BENCH_DATA_DATABASE_URL ?= $(BENCH_PG)/portal_bench_data
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
+BENCH_SECONDS ?= 10
+BENCH_ENV := DEBUG=false SECRET_KEY=bench-only-throwaway-key ALLOWED_HOSTS=127.0.0.1 \
+	SECURE_COOKIES=false STATIC_ROOT=$(CURDIR)/var/bench/static MEDIA_ROOT=$(CURDIR)/var/bench/media \
+	LOG_LEVEL=WARNING
+bench: install translations
+	mkdir -p var/bench
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) \
+		$(PY) manage.py loadbench --recreate --seconds $(BENCH_SECONDS) --output var/bench/pages.json
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_DATA_DATABASE_URL) \
+		$(PY) manage.py bench --recreate --pages var/bench/pages.json
+
+# Load and faults (docs/performance.md): SOAK_SECONDS of mixed traffic by SOAK_CLIENTS clients
+# against gunicorn as in production, on loopback, with a PostgreSQL and a Redis of its own that it
+# stops and starts on the way (never the machine's). Exits non-zero on an unexpected 5xx or
+# anything acknowledged and lost.
+SOAK_SECONDS ?= 600
+SOAK_CLIENTS ?= 50
+soak: install translations
+	mkdir -p var/soak
+	DEBUG=false SECRET_KEY=soak-only-throwaway-key ALLOWED_HOSTS=127.0.0.1 SECURE_COOKIES=false \
+		STATIC_ROOT=$(CURDIR)/var/soak/static MEDIA_ROOT=$(CURDIR)/var/soak/media LOG_LEVEL=WARNING \
+		$(PY) manage.py soak --seconds $(SOAK_SECONDS) --clients $(SOAK_CLIENTS)
 
 # Accessibility, HTML and speed audit of the demo portal served as in production (DEBUG off,
 # gunicorn, whitenoise serving the collected static files; the uploads served and text gzipped as

@@ -142,7 +142,9 @@ def public_page(view=None, *, on_hit=None):
             if entry is not None:
                 if on_hit:
                     on_hit(request, entry["meta"])
-                return _respond(request, entry)
+                response = _respond(request, entry)
+                response.page_cache = "hit"  # for the request log
+                return response
             response = view_func(request, *args, **kwargs)
             if not _storable(response):
                 return response
@@ -157,7 +159,9 @@ def public_page(view=None, *, on_hit=None):
             timeout = _timeout(gen)
             if timeout > 0:
                 cache.set(key, entry, timeout)
-            return _respond(request, entry)
+            response = _respond(request, entry)
+            response.page_cache = "miss"
+            return response
 
         return wrapper
 

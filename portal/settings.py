@@ -53,7 +53,13 @@ if not SECRET_KEY:
             "environment (see .env.example), or set DEBUG=true for local development only."
         )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG or TESTING else "")
+if not ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS chưa được đặt: cổng thông tin không biết tên miền của mình. / "
+        "ALLOWED_HOSTS is not set: list the portal's host names, e.g. "
+        "ALLOWED_HOSTS=portal.example.gov.vn (see docs/deploy.md)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -68,24 +74,44 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "import_export",
     "django_prose_editor",
+    # Staff login (issue 8): lockout after repeated failures, optional two-factor codes.
+    "portal.login_apps.AxesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "indicators",
     "articles",
 ]
 
 MIDDLEWARE = [
+    # First: one log line per request, timed over everything below (portal.request_log).
+    "portal.request_log.RequestLogMiddleware",
+    # The reader's address from X-Forwarded-For behind PROXY_COUNT proxies (portal.proxies).
+    "portal.proxies.ForwardedForMiddleware",
+    # The database away: the 503 page at once, and the pool back when it returns.
+    "portal.unavailable.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Security headers (issue 8): the Content-Security-Policy and Permissions-Policy.
+    "portal.security.CSPMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.fragments.LiveFragmentMiddleware",
     # Inside the fragments: the reader of this page already counts as online in its footer.
     "portal.visits.VisitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
+    # A NUL in ?q= or a filter: 400, not a PostgreSQL error (tests/security).
+    "portal.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Staff login (issue 8): the verified second factor, then the idle timeout that slides.
+    "django_otp.middleware.OTPMiddleware",
+    "portal.staff_session.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a login refused for too many failures into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -127,24 +153,32 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
     # Django 5.1+ pools connections with psycopg_pool; CONN_MAX_AGE must then stay 0.
     _db["CONN_MAX_AGE"] = 0
+    # The pool checks a connection before lending it: none broken by a restart reaches a page.
+    _db["CONN_HEALTH_CHECKS"] = True
     _db.setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(env("DATABASE_POOL_MIN", "2")),
         "max_size": int(env("DATABASE_POOL_MAX", "10")),
-        "timeout": 10,
+        # A thread never waits for another's connection (DATABASE_POOL_MAX ≥ WEB_THREADS): a
+        # wait means PostgreSQL is away, and the page should say so soon (portal.unavailable).
+        "timeout": 2,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis when REDIS_URL is set, otherwise memory of this process.
+# Cache: Redis when REDIS_URL is set (shared by every process and app server), otherwise
+# memory of this process. Redis being away only makes pages slower (portal.cache).
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "portal"),
         }
     }
+    # Sessions are written to the database and cached in Redis: any app server reads them
+    # from Redis, and a Redis restart or outage signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -156,11 +190,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff login (issue 8). Every account is a staff account: passwords of 12 characters or more
+# (above). django-axes: 5 failed logins for one user name from one address lock that pair out
+# for LOGIN_LOCKOUT_MINUTES (a lock per user name alone would let anyone lock a clerk out).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = int(env("LOGIN_LOCKOUT_MINUTES", "15")) / 60  # hours, as a float
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends at the time the page says
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "portal.staff_login.lockout_response"
+AXES_VERBOSE = False
+# The address is REMOTE_ADDR, which portal.proxies sets from X-Forwarded-For behind proxies.
+# Two-factor codes (TOTP, django-otp): optional per person, or required of all staff.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
+OTP_TOTP_THROTTLE_FACTOR = 1  # 1, 2, 4, 8… seconds between wrong codes
+# Signed-in sessions end after SESSION_IDLE_MINUTES without a request; admin pages warn
+# STAFF_SESSION_WARNING_SECONDS before and can extend (portal.staff_session). A POST refused
+# because the session ended is kept and offered again after signing in: that needs the CSRF
+# token in its cookie (CSRF_USE_SESSIONS stays False), which outlives the session.
+SESSION_COOKIE_AGE = int(env("SESSION_IDLE_MINUTES", "30")) * 60
+STAFF_SESSION_WARNING_SECONDS = 120
 
 # Language and formats: Vietnamese first, English as a second language.
 LANGUAGE_CODE = "vi"
@@ -174,8 +234,8 @@ USE_THOUSAND_SEPARATOR = True
 
 # Static files and uploads.
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise expects it, even before collectstatic
+STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise expects it, even before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -189,6 +249,37 @@ STORAGES = {
         )
     },
 }
+# whitenoise serves the collected files with the compressed copies collectstatic makes, and
+# the names with a content hash (all that templates link) as cacheable forever ("immutable").
+
+# Uploads in an S3-compatible bucket when AWS_STORAGE_BUCKET_NAME is set: one bucket shared by
+# every app server (docs/deploy.md). boto3 finds the credentials itself: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, or the machine's role.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+        "region_name": env("AWS_S3_REGION_NAME"),
+        "file_overwrite": False,  # two uploads named anh.jpg stay two pictures
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": "media",
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN"),
+            # Plain URLs: a signed one would expire inside cached pages. The bucket policy lets
+            # anyone read media/ and nothing else (docs/deploy.md).
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
+    # Spreadsheets waiting between an import's preview and its confirmation: never public.
+    STORAGES["import_export"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {**_s3, "location": "pending-imports"},
+    }
 FILE_UPLOAD_PERMISSIONS = 0o644
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Article pictures: larger uploads are refused with a message (articles.images).
@@ -211,17 +302,47 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "cong-thong-tin@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = [("", addr) for addr in env_list("ADMINS")]
 
-# Security: Django's protections stay on; HTTPS-only cookies whenever DEBUG is off.
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
+# Security headers (issue 8), on every response, cached pages included (portal.security).
+# HTTPS: the portal is served over HTTPS (the proxy in front terminates it), the default
+# whenever DEBUG is off; SECURE_COOKIES=false only for a plain-HTTP server on one's own machine.
+HTTPS = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # no script reads them (static/js/)
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0"))
+# HSTS: a year unless SECURE_HSTS_SECONDS says otherwise, never without HTTPS or with DEBUG.
+# Not preloaded: the preload list takes whole registered domains (all of gov.vn), not a
+# portal's host, so check --deploy's reminder about it (W021) is silenced.
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000")) if HTTPS and not DEBUG else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): no inline script at all, because public pages are
+# cached whole and served to every reader (portal.pagecache), so no per-request nonce can be
+# in them; JSON-LD data blocks are not run and need nothing. The admin's article editor
+# (django-prose-editor) alone gets its import map allowed by hash and 'unsafe-inline' styles,
+# which the editor writes itself and cannot be told not to (portal.security). Uploads from
+# another host (an S3 bucket, a CDN): MEDIA_ORIGIN, e.g. https://media.example.gov.vn (the
+# storage's own origin is added by itself).
+MEDIA_ORIGIN = env("MEDIA_ORIGIN")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGIN_URL = "admin:login"
 
@@ -233,19 +354,54 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-# A pending import must survive between preview and confirm on any of several app servers:
-# in Redis when there is one, otherwise in the (shared) media storage.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = (
-    "import_export.tmp_storages.CacheStorage"
-    if REDIS_URL
-    else "import_export.tmp_storages.MediaStorage"
-)
+# A pending import must survive between preview and confirm on any of several app servers,
+# and a Redis restart: it waits in the uploads' storage (STORAGES["import_export"], a private
+# part of the bucket, when there is a bucket), not in a cache that may drop it.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
+# Reverse proxies in front (nginx, a load balancer) that append to X-Forwarded-For: the
+# reader's address is read from it (portal.proxies). 0: REMOTE_ADDR is the reader's own.
+TRUSTED_PROXY_COUNT = int(env("PROXY_COUNT", "0"))
+
+# Logs: to standard output (journald, docker), one line per request (portal.request_log) and
+# errors with the request's id and traceback; nothing personal of readers, in the logs or in
+# the error e-mails to ADMINS. LOG_FORMAT=json writes one JSON object per line.
+LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = env("LOG_FORMAT", "text").lower()
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "portal.request_log.ReaderPrivacyFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {
+        "request_id": {"()": "portal.request_log.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "text": {"()": "portal.request_log.TextFormatter"},
+        "json": {"()": "portal.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": LOG_FORMAT,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Printed by the root's handler only (Django's own console handler would repeat it).
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
+        # 4xx responses are in the request log already; 5xx come with their traceback.
+        "django.request": {"level": "ERROR"},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

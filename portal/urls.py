@@ -34,4 +34,5 @@ if settings.DEBUG:
 handler400 = "portal.views.bad_request"
 handler403 = "portal.views.permission_denied"
 handler404 = "portal.views.page_not_found"
-# 500 uses Django's default view and templates/500.html, which needs no context.
+# 500: Django's templates/500.html, or the 503 page when the database is away.
+handler500 = "portal.unavailable.server_error"

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from indicators.models import AdministrativeUnit
 from portal import roles
@@ -67,7 +68,8 @@ def test_demo_writer_drafts_articles_in_the_admin_but_cannot_publish(client):
     assert user.has_perm("articles.add_article")
     assert not user.has_perm("articles.publish_article")
 
-    assert client.login(username="phongvien", password="phongvien-demo-2026")
+    # django-axes checks every login against its request (the admin's login page passes it).
+    assert client.login(request=HttpRequest(), username="phongvien", password="phongvien-demo-2026")
     assert client.get("/admin/").status_code == 200
     response = client.get("/admin/articles/article/add/")
     assert response.status_code == 200

@@ -1,0 +1,1 @@
+"""Load tools of `make bench` and `make soak`: servers, the wrk runs, the traffic and checks."""

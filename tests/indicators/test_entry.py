@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from indicators.models import Achievement, FigureChange, MonthlyReport, ReportStatus
+from indicators.models import Achievement, FigureChange, Indicator, MonthlyReport, ReportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -172,8 +172,6 @@ def test_typed_values_survive_an_expired_session(client, clerk_a, commune_a, cat
 def test_entry_page_queries_do_not_grow_with_indicators(
     as_user, clerk_a, commune_a, catalogue, django_assert_max_num_queries
 ):
-    from indicators.models import Indicator
-
     client = as_user(clerk_a)
     values = {i: "1" for i in catalogue.values() if i.is_entered and i.applies_to_unit(commune_a)}
     with django_assert_max_num_queries(25) as few:
@@ -187,3 +185,16 @@ def test_entry_page_queries_do_not_grow_with_indicators(
     }
     with django_assert_max_num_queries(len(few.captured_queries)):
         post(client, commune_a, {**values})
+
+
+def test_each_figure_is_described_by_its_help_whatever_its_id(
+    as_user, clerk_a, commune_a, catalogue
+):
+    """The help's id and the input's aria-describedby agree once ids reach the thousands
+    (PostgreSQL's sequences never restart: an id written 12.345 would describe nothing)."""
+    Indicator.objects.create(
+        pk=12345, program=catalogue["JOBS"].program, code="BIG", name="Lao động đi làm việc xa"
+    )
+    html = as_user(clerk_a).get(url(commune_a)).content.decode()
+    assert 'aria-describedby="help_12345"' in html
+    assert 'id="help_12345"' in html

@@ -52,7 +52,15 @@ URLS = override_settings(ROOT_URLCONF=__name__)
 
 @pytest.fixture(autouse=True)
 def _fresh_outage(monkeypatch):
+    """A fresh outage state, and the pool's waiting as it was: a trip shortens it on this
+    process's real pool, which later tests share (40 readers at once would get the 503 page)."""
     monkeypatch.setattr(unavailable, "outage", unavailable.Outage())
+    pool = unavailable._pool()
+    timeout = pool.timeout if pool is not None else None
+    yield
+    pool = unavailable._pool()  # perhaps a new one
+    if pool is not None and timeout is not None:
+        pool.timeout = timeout
 
 
 def assert_unavailable_page(response):

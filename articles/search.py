@@ -1,15 +1,17 @@
 """Search over title, lead and body that ignores diacritics and case.
 
 PostgreSQL: full-text search (``simple`` configuration) over ``unaccent``-ed text, ranked with
-weights (title A, lead B, body C). Other databases (SQLite in development and tests): every
-query word must appear in ``Article.search_text`` (folded: lowercase, no diacritics, đ → d),
-ranked by a score in which title hits weigh three times as much as hits elsewhere.
+weights (title A, lead B, body C), through the vector that migration 0007 stores and indexes.
+Other databases (SQLite in development and tests): every query word must appear in
+``Article.search_text`` (folded: lowercase, no diacritics, đ → d), ranked by a score in which
+title hits weigh three times as much as hits elsewhere.
 """
 
 import unicodedata
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection
-from django.db.models import Case, ExpressionWrapper, F, Func, IntegerField, Q, Value, When
+from django.db.models import Case, Expression, ExpressionWrapper, IntegerField, Q, Value, When
 from django.utils.html import strip_tags
 
 MAX_WORDS = 10
@@ -41,10 +43,6 @@ def search_fields(article):
     return title, " ".join(text.split())
 
 
-class Unaccent(Func):
-    function = "unaccent"
-
-
 def search(queryset, query):
     """``queryset`` narrowed to the articles matching ``query``, best first."""
     words = query_words(query)
@@ -55,22 +53,26 @@ def search(queryset, query):
     return _search_fallback(queryset, words)
 
 
+class StoredDocument(Expression):
+    """``search_document``: the article's weighted vector, kept by a trigger (migration 0007).
+
+    Not a model field, so loading an article never reads it; this names the column of the
+    query's own table, whatever alias the query gives it.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.{connection.ops.quote_name('search_document')}", []
+
+
 def _search_postgresql(queryset, words):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-    from django.db.models import TextField
-
-    def vector(field, weight):
-        return SearchVector(
-            Unaccent(F(field), output_field=TextField()), weight=weight, config="simple"
-        )
-
-    search_vector = vector("title", "A") + vector("lead", "B") + vector("body", "C")
     search_query = SearchQuery(" ".join(words), config="simple", search_type="plain")
     return (
-        queryset.annotate(
-            search_document=search_vector, rank=SearchRank(search_vector, search_query)
-        )
+        queryset.alias(search_document=StoredDocument())
         .filter(search_document=search_query)
+        .annotate(rank=SearchRank(StoredDocument(), search_query))
         .order_by("-rank", "-publish_at", "-pk")
     )
 

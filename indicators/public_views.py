@@ -2,7 +2,9 @@
 
 Every figure comes from ``indicators.reporting`` (approved months only); the pages are cached
 whole for anonymous readers (``portal.pagecache``) and the files by the same generation, so
-both change when figures, targets or the catalogue change (``indicators.signals``).
+both change when figures, targets or the catalogue change (``indicators.signals``). The pages
+take their reports from ``indicators.report_cache``, which keeps them while the figures stay
+the same (a rating or an article empties the page cache, not the reports).
 """
 
 from dataclasses import dataclass
@@ -16,7 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import AdministrativeUnit, IndicatorKind, Program, month_end
-from indicators.reporting import build_year_reports, published_months, ranked
+from indicators.report_cache import public_year_reports
+from indicators.reporting import published_months, ranked
 from indicators.spreadsheets import open_data
 from portal import pagecache
 from portal.pagecache import public_page
@@ -160,7 +163,7 @@ def index(request):
     if error:
         return error
     jurisdiction, period, _program, _unit = resolved
-    reports = build_year_reports(period.year, period.month, jurisdiction=jurisdiction)
+    reports = public_year_reports(period.year, period.month, jurisdiction=jurisdiction)
     report = reports[-1]
     series = _month_series(reports)
     criteria = [row for row in report.rows() if row.indicator.kind == IndicatorKind.CRITERIA]
@@ -184,7 +187,7 @@ def program(request, code):
     if error:
         return error
     jurisdiction, period, chosen, _unit = resolved
-    reports = build_year_reports(
+    reports = public_year_reports(
         period.year, period.month, jurisdiction=jurisdiction, programs=[chosen]
     )
     report = reports[-1]
@@ -235,7 +238,7 @@ def unit(request, code):
     if error:
         return error
     jurisdiction, period, _program, chosen = resolved
-    reports = build_year_reports(period.year, period.month, jurisdiction=jurisdiction)
+    reports = public_year_reports(period.year, period.month, jurisdiction=jurisdiction)
     programs = _unit_rows(reports, chosen)
     new_rural = [
         item["figure"]
@@ -287,7 +290,7 @@ def index_file(request, fmt):
         if error:
             return error
         jurisdiction, period, _p, _u = resolved
-        reports = build_year_reports(period.year, period.month, jurisdiction=jurisdiction)
+        reports = public_year_reports(period.year, period.month, jurisdiction=jurisdiction)
         name = f"ket-qua-{jurisdiction.code}-{period.year}-{period.month:02d}"
         rows = open_data.report_rows(reports)
         return (*open_data.file_content(fmt, rows, _("Results")), name)
@@ -301,7 +304,7 @@ def program_file(request, code, fmt):
         if error:
             return error
         jurisdiction, period, chosen, _u = resolved
-        reports = build_year_reports(
+        reports = public_year_reports(
             period.year, period.month, jurisdiction=jurisdiction, programs=[chosen]
         )
         name = f"ket-qua-{chosen.code}-{period.year}-{period.month:02d}"
@@ -317,7 +320,7 @@ def unit_file(request, code, fmt):
         if error:
             return error
         jurisdiction, period, _p, chosen = resolved
-        reports = build_year_reports(period.year, period.month, jurisdiction=jurisdiction)
+        reports = public_year_reports(period.year, period.month, jurisdiction=jurisdiction)
         name = f"ket-qua-{chosen.code}-{period.year}-{period.month:02d}"
         rows = open_data.report_rows(reports, unit=chosen)
         return (*open_data.file_content(fmt, rows, chosen.full_name), name)

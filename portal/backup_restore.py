@@ -27,6 +27,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext as _
 
+from indicators import report_cache
 from portal import pagecache
 from portal.backup import (
     BY_NATURAL_KEY,
@@ -226,6 +227,7 @@ def restore_archive(path):
             ContentType.objects.clear_cache()
     cache.delete(site.CACHE_KEY)
     pagecache.bump()
+    report_cache.bump()
     return manifest
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import translation
 
 from articles.demo import load_article_demo
+from indicators import report_cache
 from indicators.demo import load_indicator_demo
 from indicators.models import AdministrativeUnit, UnitAssignment, UnitKind
 from portal import pagecache, roles
@@ -117,6 +118,7 @@ def load_demo():
         load_indicator_demo()
         load_article_demo()
         load_blocks_demo()
-    # Demo figures are written in bulk (no signals): no cached page may predate them.
+    # Demo figures are written in bulk (no signals): no cached page or report may predate them.
     pagecache.bump()
+    report_cache.bump()
     return accounts

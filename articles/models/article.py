@@ -161,7 +161,9 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     view_count = models.PositiveIntegerField(_("views"), default=0, editable=False)
-    # Folded (lowercase, no diacritics) copies for the search fallback on SQLite.
+    # Folded (lowercase, no diacritics) copies for the search fallback on SQLite. PostgreSQL
+    # searches a weighted vector that a trigger keeps in a column outside the model
+    # (``search_document``, migration 0007): loading an article never reads it.
     search_title = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
 

@@ -1,4 +1,7 @@
 import pytest
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
 from articles.search import fold, query_words, search
@@ -46,6 +49,74 @@ def test_search_text_is_refreshed_when_the_article_changes():
     article.title = "Đồng Xoài"
     article.save()
     assert list(search(Article.objects.published(), "dong xoai")) == [article]
+
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the stored search document is PostgreSQL's"
+)
+
+
+def _stored_document(article):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_document::text FROM articles_article WHERE id = %s", [article.pk]
+        )
+        return cursor.fetchone()[0]
+
+
+def _computed_document(article):
+    """The vector that search computed per query before it was stored (title A, lead B, body C)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (setweight(to_tsvector('simple', unaccent(%s)), 'A')"
+            " || setweight(to_tsvector('simple', unaccent(%s)), 'B')"
+            " || setweight(to_tsvector('simple', unaccent(%s)), 'C'))::text",
+            [article.title, article.lead, article.body],
+        )
+        return cursor.fetchone()[0]
+
+
+@on_postgresql
+def test_postgresql_searches_the_stored_document_through_its_index():
+    found = make_article("Lộc Ninh đạt chuẩn nông thôn mới", lead="Tin vắn", body="<p>Năm</p>")
+    make_article("Bài khác")
+    with CaptureQueriesContext(connection) as queries:
+        assert list(search(Article.objects.published(), "nong thon moi")) == [found]
+    sql = queries.captured_queries[0]["sql"]
+    assert '"articles_article"."search_document" @@' in sql
+    assert "to_tsvector" not in sql  # nothing is computed per article and query
+    assert "setweight" not in sql.split(" FROM ")[0]  # nor sent back with each row
+
+    # The search's own condition (published() adds the publication time's index to choose).
+    sql, params = search(Article.objects.all(), "nong thon moi").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # two articles: a scan would be cheaper
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "articles_article_search_document" in plan
+
+
+@on_postgresql
+def test_postgresql_keeps_the_stored_document_current_on_every_write():
+    article = make_article("Tin cũ", lead="Lời dẫn", body="<p>Thân <b>bài</b></p>")
+    assert _stored_document(article) == _computed_document(article)
+    assert "'cu':2A" in _stored_document(article)
+    Article.objects.filter(pk=article.pk).update(title="Đồng Xoài")  # no save(), no signal
+    article.refresh_from_db()
+    assert _stored_document(article) == _computed_document(article)
+    assert list(search(Article.objects.published(), "dong xoai")) == [article]
+    assert not search(Article.objects.published(), "tin cu").exists()
+
+    before = _stored_document(article)
+    with connection.cursor() as cursor:  # a view count does not recompute it (the trigger's
+        cursor.execute(  # column list), which would make counting views slow
+            "UPDATE articles_article SET search_document = NULL WHERE id = %s", [article.pk]
+        )
+    Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+    assert _stored_document(article) is None
+    article.refresh_from_db()
+    article.save()
+    assert _stored_document(article) == before
 
 
 def test_search_page_lists_counts_paginates_and_escapes(client, django_assert_max_num_queries):

@@ -9,6 +9,8 @@ import re
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Avg, Count, F
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -20,6 +22,8 @@ from portal.readers import client_ip, digest, ip_hash, is_bot  # noqa: F401 - us
 
 VISITOR_COOKIE = "ban_doc"
 VISITOR_COOKIE_AGE = 365 * 24 * 3600
+# A day and a little: the marker of a view outlives the day it is for.
+VIEW_MARKER_SECONDS = 26 * 3600
 RATE_LIMITS = {
     # action: (attempts, seconds) per IP address
     "rate": (20, 600),
@@ -72,11 +76,20 @@ def record_view(request, article_id):
     """Count one view per visitor, article and day; bots are not counted. True if counted."""
     if is_bot(request):
         return False
+    day, visitor = timezone.localdate(), visitor_hash(request)
+    # A reader's later views of the same article that day count nothing: a marker in the cache
+    # answers them without the database query (a cached page's hit would otherwise pay one on
+    # every request). The marker is set only once the view is committed, so a view is never
+    # skipped that was not counted; while Redis is away the database decides, as before.
+    seen = f"articles:viewed:{article_id}:{day.isoformat()}:{visitor}"
+    if cache.get(seen):
+        return False
     _row, created = ArticleView.objects.get_or_create(
-        article_id=article_id, day=timezone.localdate(), visitor=visitor_hash(request)
+        article_id=article_id, day=day, visitor=visitor
     )
     if created:
         Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
+    transaction.on_commit(lambda: cache.set(seen, 1, VIEW_MARKER_SECONDS))
     return created
 
 

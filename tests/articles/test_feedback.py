@@ -339,3 +339,36 @@ def test_editors_moderate_comments_and_writers_do_not(client, publisher, writer)
     assert comment.approved
     # A bulk approval sends no signal, yet the cached article page shows the comment at once.
     assert "1 ý kiến" in reader().get(article.get_absolute_url()).content.decode()
+
+
+def test_a_readers_repeated_views_cost_no_query_once_the_first_is_committed(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """A cached article page counts its reader's view; once that view is committed, the
+    same reader's later views that day are answered from the cache, not the database."""
+    article = make_article("Đọc nhiều lần")
+    url = article.get_absolute_url()
+    first = reader()
+    with django_capture_on_commit_callbacks(execute=True):
+        first.get(url)
+    first.get(url)  # cached page, the view already known: no query at all
+    with django_assert_max_num_queries(0):
+        assert first.get(url).status_code == 200
+    # Another reader is still counted, through the database.
+    with django_capture_on_commit_callbacks(execute=True):
+        reader(ip="203.0.113.9").get(url)
+    article.refresh_from_db()
+    assert article.view_count == 2
+    assert ArticleView.objects.filter(article=article).count() == 2
+
+
+def test_a_view_not_committed_leaves_no_marker():
+    """Without a commit (the request's transaction failed) the next view goes to the database
+    again, so a served view is never skipped uncounted."""
+    article = make_article("Chưa lưu")
+    url = article.get_absolute_url()
+    first = reader()
+    first.get(url)  # inside the test's transaction: on_commit never runs
+    ArticleView.objects.filter(article=article).delete()
+    first.get(url)
+    assert ArticleView.objects.filter(article=article).count() == 1

@@ -5,10 +5,12 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, ArticleImage, Tag
+from portal import pagecache
 
 from .conftest import image_upload, make_article
 
@@ -172,3 +174,18 @@ def test_a_page_rendered_before_a_change_commits_is_not_served_after_it(
     assert callbacks  # the commit bumps the generation once more
     with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(0):
         reader().get("/")  # rendered again
+
+
+def test_a_process_holds_the_generation_a_second_and_forgets_it_on_its_own_bump(monkeypatch):
+    """With Redis, the generation read is kept in the process for a second: a cached page
+    then costs one round trip. Another process's bump shows a second later at most; this
+    process's own at once."""
+    monkeypatch.setattr(pagecache, "_holds", lambda: True)
+    monkeypatch.setitem(pagecache._held, "value", None)
+    first = pagecache.generation()
+    cache.incr(pagecache.GENERATION_KEY)  # another process's bump
+    assert pagecache.generation() == first  # held
+    monkeypatch.setitem(pagecache._held, "until", time.monotonic() - 0.001)  # a second later
+    assert pagecache.generation() == first + 1
+    pagecache.bump()  # this process's own change
+    assert pagecache.generation() == first + 2

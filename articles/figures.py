@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from articles.models import Article, ArticleFigure
-from indicators.reporting import build_report
+from indicators.report_cache import public_report
 
 TOKEN = re.compile(r"\[số liệu (\d{1,4})\]")
 
@@ -74,7 +74,7 @@ def current_data(figures):
     for (year, month), group in periods.items():
         programs = {f.program_id for f in group if f.is_table}
         programs |= {f.indicator.program_id for f in group if not f.is_table}
-        report = build_report(year, month, programs=sorted(programs))
+        report = public_report(year, month, programs=sorted(programs))
         by_indicator = {row.indicator.pk: row for row in report.rows()}
         by_program = {program.pk: rows for program, rows in report.programs}
         for figure in group:

@@ -15,7 +15,7 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
-from indicators.reporting import build_year_reports
+from indicators.reporting import build_report, build_year_reports
 from portal.pagecache import PAGE_SECONDS
 
 VERSION_KEY = "results:reports:version"
@@ -59,3 +59,15 @@ def public_year_reports(year, month, *, jurisdiction, programs=None):
         reports = build_year_reports(year, month, jurisdiction=jurisdiction, programs=programs)
         cache.set(key, reports, PAGE_SECONDS)
     return reports
+
+
+def public_report(year, month, *, programs=None):
+    """``build_report`` of the approved figures of the whole jurisdiction, as an article quotes
+    them (``articles.figures``), kept until they change."""
+    program_ids = ",".join(str(p) for p in programs) if programs is not None else "all"
+    key = f"results:report:{version()}:{year}:{month}:{program_ids}"
+    report = cache.get(key)
+    if report is None:
+        report = build_report(year, month, programs=programs)
+        cache.set(key, report, PAGE_SECONDS)
+    return report

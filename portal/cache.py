@@ -24,6 +24,7 @@ import time
 import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -112,6 +113,27 @@ class CircuitBreakerPool(redis.ConnectionPool):
             raise
 
 
+class ReusingClient(RedisCacheClient):
+    """Django's cache client, keeping one ``redis.Redis`` per connection pool.
+
+    Django's makes a new ``redis.Redis`` for every call, and building one fills its table of
+    a few hundred response callbacks: a third of a millisecond, paid on every cache call of a
+    page served from the cache. A ``redis.Redis`` holds no connection of its own (it takes one
+    from the pool for each command), so one per pool serves every call.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class RedisCache(DjangoRedisCache):
     """Django's RedisCache whose errors are logged and taken as misses (see the module)."""
 
@@ -119,6 +141,7 @@ class RedisCache(DjangoRedisCache):
         options = params.setdefault("OPTIONS", {})
         options.setdefault("pool_class", "portal.cache.CircuitBreakerPool")
         super().__init__(server, params)
+        self._class = ReusingClient
 
     @property
     def _outage(self):

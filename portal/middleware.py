@@ -4,6 +4,15 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
+def reader_language(request):
+    """The reader's language: the switcher's cookie when it names one of LANGUAGES, else
+    Vietnamese (LANGUAGE_CODE)."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language and any(language == code for code, _name in settings.LANGUAGES):
+        return language
+    return settings.LANGUAGE_CODE
+
+
 class PortalLocaleMiddleware:
     """Speak Vietnamese unless the reader chose another language with the switcher.
 
@@ -13,12 +22,9 @@ class PortalLocaleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.languages = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in self.languages:
-            language = settings.LANGUAGE_CODE
+        language = reader_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

@@ -13,22 +13,32 @@ rendered page is kept in the cache and served without touching the database agai
 * each response carries an ``ETag`` (a hash of its bytes) and ``Last-Modified`` (when it was
   rendered); a reader's browser revalidates and gets ``304 Not Modified`` while nothing changed;
 * a view may register ``on_hit`` to do per-request work that caching must not skip (the
-  article page counts a view).
+  article page counts a view);
+* ``CachedPageMiddleware`` answers a cached page before the middleware a reader without a
+  session does not need (sessions, CSRF, authentication, two-factor, staff session, messages,
+  axes) and before the URL resolver: one round trip to Redis for the page. The middleware
+  above it (the request log, the security headers, the live fragments, the visitor count)
+  treat it as any other page. On a miss the view renders it and its decorator stores it.
 
 The cache must be shared by all worker processes for the generation to reach them all: Redis
 in production (``REDIS_URL``); the in-memory default suits ``make run``'s single process.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date, quote_etag
+
+from portal.middleware import reader_language
 
 GENERATION_KEY = "pages:generation"
 PAGE_SECONDS = 600
@@ -86,6 +96,57 @@ def _increment():
         generation()
 
 
+# The pages this process served lately, by key, so that a page read a second time costs no
+# round trip at all: an entry under a generation never changes, so holding it is exact for as
+# long as the generation held above is (a second) and the entry lives (its "expires"). Bounded
+# by HELD_PAGES_BYTES, the least recently used given up first.
+HELD_PAGES_BYTES = 32 * 1024 * 1024
+_pages = OrderedDict()  # key -> entry
+_pages_lock = threading.Lock()
+_pages_bytes = [0]
+
+
+def _get_entry(key):
+    with _pages_lock:
+        entry = _pages.get(key)
+        if entry is not None:
+            if time.time() < entry.get("expires", 0):
+                _pages.move_to_end(key)
+                return entry
+            _forget_page(key)
+    entry = cache.get(key)
+    if entry is not None and _holds():
+        _hold_page(key, entry)
+    return entry
+
+
+def _hold_page(key, entry):
+    size = len(entry["content"])
+    if size > HELD_PAGES_BYTES // 8:
+        return
+    with _pages_lock:
+        if key in _pages:
+            _forget_page(key)
+        _pages[key] = entry
+        _pages_bytes[0] += size
+        while _pages_bytes[0] > HELD_PAGES_BYTES:
+            _forget_page(next(iter(_pages)))
+
+
+def _forget_page(key):
+    """(Under ``_pages_lock``.)"""
+    _pages_bytes[0] -= len(_pages.pop(key)["content"])
+
+
+def forget_held_pages():
+    """Give up every page and the generation held in the process (tests, after a
+    cache.clear())."""
+    with _pages_lock:
+        _pages.clear()
+        _pages_bytes[0] = 0
+    _held["value"] = None
+
+
 _limits = []
 
 
@@ -119,10 +180,11 @@ def cacheable_request(request):
     return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
 
-def _key(request, gen):
+def _key(request, gen, language=None):
     path = request.get_full_path()
     digest = hashlib.sha256(path.encode()).hexdigest()[:32]
-    return f"pages:{gen}:{getattr(request, 'LANGUAGE_CODE', '')}:{digest}"
+    language = getattr(request, "LANGUAGE_CODE", "") if language is None else language
+    return f"pages:{gen}:{language}:{digest}:2"  # 2: entries name their view
 
 
 def _storable(response):
@@ -148,6 +210,19 @@ def _respond(request, entry):
     )
 
 
+# The views' on_hit functions by the name stored in their pages' entries.
+_hooks = {}
+
+
+def _hit(request, entry):
+    hook = _hooks.get(entry.get("view"))
+    if hook:
+        hook(request, entry["meta"])
+    response = _respond(request, entry)
+    response.page_cache = "hit"  # for the request log
+    return response
+
+
 def public_page(view=None, *, on_hit=None):
     """Serve the view's page to anonymous readers from the cache (see the module's docstring).
 
@@ -156,19 +231,21 @@ def public_page(view=None, *, on_hit=None):
     """
 
     def decorator(view_func):
+        name = f"{view_func.__module__}.{view_func.__qualname__}"
+        if on_hit:
+            _hooks[name] = on_hit
+
         @wraps(view_func)
         def wrapper(request, *args, **kwargs):
             if not cacheable_request(request):
                 return view_func(request, *args, **kwargs)
             gen = generation()
             key = _key(request, gen)
-            entry = cache.get(key)
+            # CachedPageMiddleware looked for this very key and missed: no second round trip.
+            missed = getattr(request, "page_cache_missed", None) == key
+            entry = None if missed else _get_entry(key)
             if entry is not None:
-                if on_hit:
-                    on_hit(request, entry["meta"])
-                response = _respond(request, entry)
-                response.page_cache = "hit"  # for the request log
-                return response
+                return _hit(request, entry)
             response = view_func(request, *args, **kwargs)
             if not _storable(response):
                 return response
@@ -179,9 +256,11 @@ def public_page(view=None, *, on_hit=None):
                 "etag": quote_etag(hashlib.md5(content, usedforsecurity=False).hexdigest()),
                 "modified": int(time.time()),
                 "meta": getattr(response, "page_meta", None),
+                "view": name,
             }
             timeout = _timeout(gen)
             if timeout > 0:
+                entry["expires"] = time.time() + timeout
                 cache.set(key, entry, timeout)
             response = _respond(request, entry)
             response.page_cache = "miss"
@@ -190,3 +269,38 @@ def public_page(view=None, *, on_hit=None):
         return wrapper
 
     return decorator(view) if view is not None else decorator
+
+
+class CachedPageMiddleware:
+    """Answer a page that ``public_page`` cached, before the rest of the stack (the module).
+
+    Placed below the middleware every answer needs (the request log, the security headers,
+    whitenoise, the live fragments, the visitor count) and above everything a reader without
+    a session does without. What it skips cannot change a cached page: the page was stored only
+    for a request without a session or messages, and is only served to one.
+    """
+
+    SKIPPED = ("/admin/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skipped = (
+            *self.SKIPPED,
+            settings.STATIC_URL or "/static/",
+            settings.MEDIA_URL or "/media/",
+        )
+
+    def __call__(self, request):
+        if cacheable_request(request) and not request.path_info.startswith(self.skipped):
+            request.get_host()  # an address not in ALLOWED_HOSTS: 400, as further down
+            language = reader_language(request)
+            key = _key(request, generation(), language)
+            entry = _get_entry(key)
+            if entry is not None:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+                response = _hit(request, entry)
+                response.headers.setdefault("Content-Language", language)
+                return response
+            request.page_cache_missed = key
+        return self.get_response(request)

@@ -98,6 +98,10 @@ MIDDLEWARE = [
     "portal.fragments.LiveFragmentMiddleware",
     # Inside the fragments: the reader of this page already counts as online in its footer.
     "portal.visits.VisitMiddleware",
+    # Frame protection above the page cache's answer, so that a cached page has it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A cached page for a reader without a session: answered here (portal.pagecache).
+    "portal.pagecache.CachedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PortalLocaleMiddleware",
     # A NUL in ?q= or a filter: 400, not a PostgreSQL error (tests/security).
@@ -109,7 +113,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "portal.staff_session.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a login refused for too many failures into its page.
     "axes.middleware.AxesMiddleware",
 ]

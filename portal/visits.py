@@ -71,6 +71,11 @@ def _field(day, name):
     return f"{day.isoformat()}:{name}"
 
 
+def _pairs(flat):
+    """A Lua script's HGETALL, [field, value, field, value…], as the dict redis-py makes."""
+    return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
 def _parse(fields):
     """{"2026-11-28:visits": "3", ...} -> Counter({(date, "visits"): 3, ...})."""
     counts = Counter()
@@ -126,6 +131,9 @@ class LocalBuffer:
             _when, people, bots = self.online
         return generation, counts, None, Counter(), people, bots
 
+    def record_and_snapshot(self, visitor, bot, now, day):
+        return self.record(visitor, bot, now, day), self.snapshot(now)
+
     def flush(self, add):
         with self.lock:
             counts, self.pending = self.pending, Counter()
@@ -146,13 +154,23 @@ class LocalBuffer:
         return counts
 
 
-RECORD_SCRIPT = """
+# Count a page (the reader's visit goes on or starts; they are online), then read what
+# ``snapshot`` reads, in the same round trip: a reader's page costs one call to Redis for the
+# counting and the footer's figures together.
+RECORD_AND_SNAPSHOT_SCRIPT = """
 local returning = redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'GET')
 redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
 if not returning then redis.call('HINCRBY', KEYS[2], ARGV[3], 1) end
 redis.call('ZADD', KEYS[3], ARGV[4], ARGV[5])
-if returning then return 0 end
-return 1
+local since = tonumber(ARGV[4]) - tonumber(ARGV[6])
+return {
+  returning and 0 or 1,
+  redis.call('GET', KEYS[4]) or '0',
+  redis.call('HGETALL', KEYS[2]),
+  redis.call('HGETALL', KEYS[5]),
+  redis.call('ZCOUNT', KEYS[3], since, '+inf'),
+  redis.call('ZCOUNT', KEYS[6], since, '+inf'),
+}
 """
 RELEASE_SCRIPT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -174,22 +192,36 @@ class RedisBuffer:
         self.generation_key = key("visits:generation")
         self.lock_key = key("visits:flush-lock")
         self.online_keys = {False: key("visits:online:people"), True: key("visits:online:bots")}
-        self.record_script = self.client.register_script(RECORD_SCRIPT)
+        self.record_and_snapshot_script = self.client.register_script(RECORD_AND_SNAPSHOT_SCRIPT)
         self.release_script = self.client.register_script(RELEASE_SCRIPT)
 
     def record(self, visitor, bot, now, day):
+        return self.record_and_snapshot(visitor, bot, now, day)[0]
+
+    def record_and_snapshot(self, visitor, bot, now, day):
+        """``record`` and then ``snapshot``, in one round trip (one Lua script)."""
         prefix = "bot_" if bot else ""
-        new = self.record_script(
-            keys=[self.key(f"visits:seen:{visitor}"), self.pending_key, self.online_keys[bot]],
+        new, generation, pending, flushing, same, other = self.record_and_snapshot_script(
+            keys=[
+                self.key(f"visits:seen:{visitor}"),
+                self.pending_key,
+                self.online_keys[bot],  # where the reader is counted online
+                self.generation_key,
+                self.flushing_key,
+                self.online_keys[not bot],
+            ],
             args=[
                 SESSION_SECONDS,
                 _field(day, prefix + "page_views"),
                 _field(day, prefix + "visits"),
                 now,
                 visitor,
+                ONLINE_SECONDS,
             ],
         )
-        return bool(new)
+        people, bots = (other, same) if bot else (same, other)
+        pending, flushing = _pairs(pending), _pairs(flushing)
+        return bool(new), self._snapshot(generation, pending, flushing, people, bots)
 
     def snapshot(self, now):
         with self.client.pipeline(transaction=True) as pipe:
@@ -199,6 +231,10 @@ class RedisBuffer:
             pipe.zcount(self.online_keys[False], now - ONLINE_SECONDS, "+inf")
             pipe.zcount(self.online_keys[True], now - ONLINE_SECONDS, "+inf")
             generation, pending, flushing, people, bots = pipe.execute()
+        return self._snapshot(generation, pending, flushing, people, bots)
+
+    @staticmethod
+    def _snapshot(generation, pending, flushing, people, bots):
         batch = flushing.pop(b"batch", b"").decode() or None
         return (
             f"redis-{int(generation or 0)}",
@@ -244,6 +280,7 @@ class RedisBuffer:
         return counts
 
     def reset(self):
+        _summaries.clear()
         keys = [self.pending_key, self.flushing_key, self.generation_key, self.lock_key]
         keys.append(self.key("visits:batches"))
         self.client.delete(*keys, *self.online_keys.values())
@@ -301,31 +338,68 @@ def record(request, now=None):
     return buffer().record(visitor_id(request), is_bot(request), now, _local_day(now))
 
 
+def record_page(request, now=None):
+    """``record``, keeping on the request what ``statistics`` reads (same round trip), so
+    that the page's footer shows the figures as of this page, this reader counted."""
+    now = time.time() if now is None else now
+    new, snapshot = buffer().record_and_snapshot(
+        visitor_id(request), is_bot(request), now, _local_day(now)
+    )
+    request.visits_snapshot = (now, snapshot)
+    return new
+
+
 def _local_day(timestamp):
     return timezone.localdate(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
 
 
-def statistics(now=None):
+# The database's summary per flush generation and day, as this process last read it:
+# {key: (summary, monotonic time until which it is kept)}.
+_summaries = {}
+
+
+def _summary(generation, today):
+    """The summary of the database for a flush generation (cached for SUMMARY_SECONDS in the
+    process, then in the cache: a generation's summary changes only when a flush makes a new
+    generation, so a page seldom pays a round trip or a query for it)."""
+    key = f"visits:summary:{generation}:{today.isoformat()}"
+    now = time.monotonic()
+    held = _summaries.get(key)
+    if held is not None and now < held[1]:
+        return dict(held[0])
+    summary = cache.get(key)
+    if summary is None:
+        summary = DailyVisits.objects.totals(today)
+        cache.set(key, summary, SUMMARY_SECONDS)
+    if buffer().shared:  # in-memory cache: reading it again costs nothing
+        if len(_summaries) > 16:
+            _summaries.clear()
+        _summaries[key] = (dict(summary), now + SUMMARY_SECONDS)
+    return summary
+
+
+def statistics(now=None, snapshot=None):
     """Online people and bots, and visits today, this month and in total, as of now.
 
-    Reads the buffer and a summary of the database cached for SUMMARY_SECONDS per flush
-    generation: no query on most pages. While a batch is being flushed (or was left by a
-    flush that died), the database is asked whether it holds the batch yet, so that no
-    count is shown twice or missed.
+    Reads the buffer (or ``snapshot``, ``(time, buffer snapshot)`` as ``record_page`` read it)
+    and a summary of the database cached for SUMMARY_SECONDS per flush generation: no query on
+    most pages. While a batch is being flushed (or was left by a flush that died), the
+    database is asked whether it holds the batch yet, so that no count is shown twice or
+    missed.
     """
+    if snapshot is not None:
+        now, snapshot = snapshot
     now = time.time() if now is None else now
     today = _local_day(now)
-    generation, pending, batch, flushing, people, bots = buffer().snapshot(now)
+    if snapshot is None:
+        snapshot = buffer().snapshot(now)
+    generation, pending, batch, flushing, people, bots = snapshot
     if batch is not None:
         summary = DailyVisits.objects.totals(today)
         if not VisitFlushState.objects.filter(last_batch=batch).exists():
             pending += flushing
     else:
-        key = f"visits:summary:{generation}:{today.isoformat()}"
-        summary = cache.get(key)
-        if summary is None:
-            summary = DailyVisits.objects.totals(today)
-            cache.set(key, summary, SUMMARY_SECONDS)
+        summary = _summary(generation, today)
     result = {"online_people": people, "online_bots": bots, "online": people + bots, **summary}
     for (day, name), count in pending.items():
         if name != "visits" or day > today:
@@ -363,7 +437,7 @@ class VisitMiddleware:
         response = self.get_response(request)
         if _countable(request, response):
             try:
-                record(request)
+                record_page(request)
             except Exception:  # counting must never break a page (Redis away…)
                 logger.exception("Visitor statistics: a page could not be counted")
             self._maybe_flush()
@@ -393,10 +467,25 @@ def visitor_stats_fragment(request):
     """The footer's block: online now (people, search engines), today, this month, total."""
     language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language()
     try:
-        stats = statistics()
+        stats = statistics(snapshot=getattr(request, "visits_snapshot", None))
     except Exception:  # Redis or the database away: the page is served without the block
         logger.exception("Visitor statistics: the figures could not be read")
         return ""
+    key = (language, *(stats[name] for name in FRAGMENT_FIGURES))
+    html = _last_fragment.get(key)
+    if html is None:
+        html = _render_stats(language, stats)
+        _last_fragment.clear()  # only the latest: the figures move on
+        _last_fragment[key] = html
+    return html
+
+
+FRAGMENT_FIGURES = ("online", "online_people", "online_bots", "today", "month", "total")
+# The block last rendered, by language and figures: consecutive pages mostly show the same.
+_last_fragment = {}
+
+
+def _render_stats(language, stats):
     with translation.override(language):
         online = format_html(
             "{} ({})",

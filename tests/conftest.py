@@ -52,10 +52,15 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """Each test starts with an empty cache (site settings are cached between requests)."""
+    """Each test starts with an empty cache (site settings are cached between requests), and
+    with no page or generation held in the process (portal.pagecache)."""
+    from portal import pagecache
+
     cache.clear()
+    pagecache.forget_held_pages()
     yield
     cache.clear()
+    pagecache.forget_held_pages()
 
 
 @pytest.fixture

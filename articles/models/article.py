@@ -242,9 +242,10 @@ class Article(models.Model):
 
     def related_articles(self, limit=4):
         """Hand-picked related articles first, then published ones sharing tags or categories."""
-        chosen = list(self.related.published().latest()[:limit])
+        # Cards show no body: it is left out of the queries (and of related_to's GROUP BY).
+        chosen = list(self.related.published().defer("body").latest()[:limit])
         if len(chosen) < limit:
-            found = Article.objects.related_to(self, limit + len(chosen))
+            found = Article.objects.defer("body").related_to(self, limit + len(chosen))
             chosen += [a for a in found if a.pk not in {c.pk for c in chosen}]
         return chosen[:limit]
 

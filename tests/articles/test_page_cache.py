@@ -189,3 +189,76 @@ def test_a_process_holds_the_generation_a_second_and_forgets_it_on_its_own_bump(
     assert pagecache.generation() == first + 1
     pagecache.bump()  # this process's own change
     assert pagecache.generation() == first + 2
+
+
+def test_a_cached_page_is_answered_above_the_session_and_the_url_resolver(
+    monkeypatch, article, django_assert_max_num_queries
+):
+    """CachedPageMiddleware answers a hit before the sessions, the URLs and the view, yet the
+    answer has every header of a rendered page, and the article still counts the view."""
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.urls.resolvers import URLResolver
+
+    from articles.models import ArticleView
+
+    url = article.get_absolute_url()
+    rendered = reader().get(url)
+    assert rendered.status_code == 200
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a cached page went past CachedPageMiddleware")
+
+    monkeypatch.setattr(SessionMiddleware, "process_request", refuse)
+    monkeypatch.setattr(URLResolver, "resolve", refuse)
+    with django_assert_max_num_queries(5):  # the reader's view of the day, counted
+        hit = reader(REMOTE_ADDR="198.51.100.7").get(url)
+    assert hit.status_code == 200
+    assert without_live(hit.content) == without_live(rendered.content)
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "ETag",
+    ):
+        assert hit[header] == rendered[header], header
+    assert hit["X-Request-Id"] != rendered["X-Request-Id"]  # the request log's, its own
+    assert hit["Content-Language"] == "vi"
+    assert "Cookie" in hit["Vary"]
+    assert ArticleView.objects.filter(article=article).count() == 2
+    # An address not in ALLOWED_HOSTS is refused there too, not served the page.
+    assert reader().get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_a_page_held_in_the_process_costs_no_round_trip(monkeypatch, article):
+    """With Redis, a page read once is held in the process: served again without asking the
+    cache, and never past a change (the generation) or its entry's own end."""
+    monkeypatch.setattr(pagecache, "_holds", lambda: True)
+    reads = []
+    real_get = pagecache.cache.get
+
+    def get(key, *args, **kwargs):
+        if key.startswith("pages:") and ":next-change" not in key:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache.cache, "get", get)
+    url = "/tin-tuc/"
+    assert reader().get(url).status_code == 200  # rendered, stored
+    reader().get(url)  # read from the cache, then held
+    reads.clear()
+    for _ in range(3):
+        assert reader().get(url).status_code == 200
+    assert reads == []
+    article.title = "Lộc Ninh về đích sớm"
+    article.save()  # bumps the generation: a new key, read from the cache and rendered
+    changed = reader().get(url)
+    assert "Lộc Ninh về đích sớm" in changed.content.decode()
+    assert reads
+    # An entry past its end is not served from the process either.
+    for entry in pagecache._pages.values():
+        entry["expires"] = time.time() - 1
+    reads.clear()
+    reader().get(url)
+    assert reads

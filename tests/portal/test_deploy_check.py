@@ -129,7 +129,15 @@ def test_the_documented_environment_shares_everything_between_app_servers():
 
 
 def gunicorn_config(monkeypatch, **environ):
-    for name in ("WEB_CONCURRENCY", "WEB_THREADS", "HOST", "PORT", "GUNICORN_CONTROL_SOCKET"):
+    for name in (
+        "WEB_CONCURRENCY",
+        "WEB_THREADS",
+        "HOST",
+        "PORT",
+        "GUNICORN_CONTROL_SOCKET",
+        "MAX_REQUESTS",
+        "REUSE_PORT",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
@@ -142,7 +150,9 @@ def test_gunicorn_is_sized_to_the_machine(monkeypatch):
     assert config["workers"] == min(max(cores, 2), 8)
     assert (config["worker_class"], config["threads"]) == ("gthread", 4)
     assert config["bind"] == ["127.0.0.1:8000"]
-    assert config["max_requests"] > 0 and 0 < config["max_requests_jitter"] < config["max_requests"]
+    assert config["max_requests"] >= 10_000  # a new process costs a second or two of a core
+    assert 0 < config["max_requests_jitter"] < config["max_requests"]
+    assert config["reuse_port"] is True  # a socket per process: the kernel shares connections
     assert 0 < config["graceful_timeout"] <= config["timeout"]
     assert config["accesslog"] is None and config["preload_app"] is False
     assert config["control_socket_disable"] is True  # two servers on one machine never clash
@@ -155,6 +165,12 @@ def test_gunicorn_takes_its_numbers_and_address_from_the_environment(monkeypatch
         monkeypatch, WEB_CONCURRENCY="3", WEB_THREADS="6", HOST="::1", PORT="9100"
     )
     assert (config["workers"], config["threads"]) == (3, 6)
+    other = gunicorn_config(monkeypatch, MAX_REQUESTS="5000", REUSE_PORT="false")
+    assert (other["max_requests"], other["max_requests_jitter"], other["reuse_port"]) == (
+        5000,
+        500,
+        False,
+    )
     assert config["bind"] == ["[::1]:9100"]
     assert gunicorn_config(monkeypatch, HOST="0.0.0.0")["bind"] == ["0.0.0.0:8000"]  # noqa: S104
     controlled = gunicorn_config(monkeypatch, GUNICORN_CONTROL_SOCKET="/run/portal/g.ctl")

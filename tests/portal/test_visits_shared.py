@@ -272,3 +272,36 @@ def test_worker_processes_with_redis_share_readers_and_survive_restarts(redis_ca
     run_workers([(0, 150, 1)], redis_prefix=redis_cache)
     assert saved() == (150, 750, 0, 0)
     assert visits.statistics()["today"] == 150
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_a_page_counts_its_reader_and_reads_the_footer_figures_in_one_round_trip(redis_cache):
+    """``record_page`` counts the reader and keeps what the footer shows in the same call to
+    Redis: the figures equal those read apart, this reader and bots counted in their place."""
+    middleware(page("10.3.0.1"))
+    middleware(page("10.3.0.9", GOOGLEBOT))
+    buffer = visits.buffer()
+    calls = []
+    real = buffer.client.execute_command
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    buffer.client.execute_command = counted
+    try:
+        request = page("10.3.0.2")
+        assert visits.record_page(request) is True  # a new visit
+        assert calls == ["EVALSHA"]
+        bot = page("10.3.0.8", GOOGLEBOT)
+        assert visits.record_page(bot) is True
+    finally:
+        del buffer.client.execute_command
+    stats = visits.statistics(snapshot=request.visits_snapshot)
+    assert (stats["online_people"], stats["online_bots"], stats["today"]) == (2, 1, 2)
+    with_bot = visits.statistics(snapshot=bot.visits_snapshot)
+    assert with_bot == visits.statistics()  # as read apart
+    assert (with_bot["online_people"], with_bot["online_bots"], with_bot["today"]) == (2, 2, 2)
+    visits.flush()  # the counts now in the database, the footer the same
+    assert visits.statistics()["today"] == 2

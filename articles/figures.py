@@ -189,12 +189,15 @@ def render(article, *, flag_unknown=False):
     if not TOKEN.search(body):
         return Rendered(body=body)
     figures = article_figures(article)
-    current = current_data(figures)
+    # A frozen figure shows what it was published with; whether the data changed since is
+    # kept in ``revised_at`` by ``check_revisions`` on every change of the data (signals), so
+    # readers' pages compute only the figures not frozen yet (drafts, previews).
+    current = current_data([figure for figure in figures if not figure.is_frozen])
     html, revised = {}, {}
     for figure in figures:
         if figure.is_frozen:
             html[figure.number] = figure_html(figure, figure.frozen)
-            if is_revised(figure, current[figure.pk]):
+            if figure.revised_at is not None:
                 label, url = current_link(figure)
                 revised.setdefault(url, label)
         else:

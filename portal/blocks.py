@@ -24,6 +24,8 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -84,6 +86,20 @@ class MenuEntry:
 
     def label(self):
         return self.title_en if self.title_en and get_language() == "en" else self.title
+
+    def link_html(self):
+        """The entry's link as the menu and the site map show it (a few dozen on every page:
+        written here rather than by including a template for each)."""
+        if self.external:
+            return format_html(
+                '<a href="{}" target="_blank" rel="noopener noreferrer">{}'
+                '<span aria-hidden="true"> ↗</span><span class="visually-hidden"> ({})</span></a>',
+                self.url,
+                self.label(),
+                _("another website, opens in a new tab"),
+            )
+        current = mark_safe(' aria-current="page"') if self.current else ""  # noqa: S308
+        return format_html('<a href="{}"{}>{}</a>', self.url, current, self.label())
 
 
 def _menu_tree():

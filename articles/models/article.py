@@ -52,23 +52,30 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
     def related_to(self, article, limit=4):
-        """Published articles sharing tags or categories with ``article``, most shared first."""
+        """Published articles sharing tags with ``article`` (most shared, then latest first),
+        then the latest sharing a category: at most ``limit``, in two short queries.
+
+        Tags are few and precise, so the articles sharing them are few; a category is broad,
+        so only its latest articles are read (the publication-time index), never all of them.
+        """
         tag_ids = [tag.pk for tag in article.tags.all()]
         category_ids = [category.pk for category in article.categories.all()]
-        if not tag_ids and not category_ids:
-            return self.none()
-        return (
-            self.published()
-            .exclude(pk=article.pk)
-            .filter(Q(tags__in=tag_ids) | Q(categories__in=category_ids))
-            .annotate(
-                shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
-                shared_categories=Count(
-                    "categories", filter=Q(categories__in=category_ids), distinct=True
-                ),
+        others = self.published().exclude(pk=article.pk)
+        found = []
+        if tag_ids:
+            found = list(
+                others.filter(tags__in=tag_ids)
+                .annotate(shared_tags=Count("tags"))
+                .order_by("-shared_tags", "-publish_at", "-pk")[:limit]
             )
-            .order_by("-shared_tags", "-shared_categories", "-publish_at")[:limit]
-        )
+        if len(found) < limit and category_ids:
+            in_category = Article.categories.through.objects.filter(
+                category_id__in=category_ids
+            ).values("article_id")
+            found += others.filter(pk__in=in_category).exclude(pk__in=[a.pk for a in found])[
+                : limit - len(found)
+            ]
+        return found
 
 
 class Article(models.Model):
@@ -173,6 +180,8 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-publish_at", "-pk"]
+        # Lists, the home page, feeds and related articles read the latest published first.
+        indexes = [models.Index(fields=["-publish_at", "-id"], name="article_latest")]
         permissions = [("publish_article", _("Can publish, unpublish and schedule articles"))]
         constraints = [
             models.CheckConstraint(

@@ -44,11 +44,17 @@ class LiveFragmentMiddleware:
         ):
             return response
 
-        def render(match):
-            func = _fragments.get(match.group(1).decode())
-            return func(request).encode() if func else b""
-
-        response.content = MARKER_RE.sub(render, response.content)
+        response.content = fill(request, response.content)
         if response.has_header("Content-Length"):
             response["Content-Length"] = str(len(response.content))
         return response
+
+
+def fill(request, content):
+    """``content`` (bytes) with each marker replaced by its fragment for this request."""
+
+    def render(match):
+        func = _fragments.get(match.group(1).decode())
+        return func(request).encode() if func else b""
+
+    return MARKER_RE.sub(render, content)

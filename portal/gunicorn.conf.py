@@ -29,17 +29,9 @@ def _cores():
 # small server unable to answer; at most 8, as past that each process adds connections to
 # PostgreSQL (its own pool) faster than it adds pages per second.
 workers = _int("WEB_CONCURRENCY", min(max(_cores(), 2), 8))
-worker_class = "gthread"
+# gthread, taking connections only while a thread is free (portal.gunicorn_worker).
+worker_class = "portal.gunicorn_worker.BalancedThreadWorker"
 threads = _int("WEB_THREADS", 4)
-
-# Each process listens on a socket of its own (SO_REUSEPORT) and the kernel shares the
-# connections out among them. On one shared socket the process that wakes first takes every
-# connection arriving together, and a few long-lived ones (a proxy's kept-alive connections)
-# can leave one process doing all the work on one core while the others idle: measured here,
-# cached pages halved (docs/performance.md). REUSE_PORT=false for one shared socket. With it,
-# set net.ipv4.tcp_migrate_req=1 (docs/deploy.md) so that a process replaced after
-# max_requests hands the connections waiting in its queue to another instead of resetting them.
-reuse_port = os.environ.get("REUSE_PORT", "true").strip().lower() not in ("0", "false", "no")
 
 # Behind nginx or a load balancer on the same machine: 127.0.0.1:8000 unless told otherwise.
 _host = os.environ.get("HOST", "").strip() or "127.0.0.1"
@@ -54,11 +46,12 @@ preload_app = False
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
-# Processes are replaced after about 20,000 requests, not all at once (the jitter), so that
-# memory held by a large export is given back. Not much sooner: a new process imports the
-# portal again (a second or two of a core) and starts with its pools and held values empty,
-# and a portal answering a thousand cached pages a second would pay that every few seconds.
-max_requests = _int("MAX_REQUESTS", 20000)
+# Processes are replaced after about 100,000 requests, not all at once (the jitter), so that
+# memory held by large exports is given back. Not much sooner: a new process imports the
+# portal again (a second or two of a core) and starts with its pools and held pages empty;
+# at the thousands of cached pages a second a process can serve, 2,000 requests (gunicorn's
+# usual advice) meant a restart every second or two, and measured cached pages a third slower.
+max_requests = _int("MAX_REQUESTS", 100_000)
 max_requests_jitter = max_requests // 10
 # Logs: gunicorn's access log stays off; the portal writes one line per request itself
 # (portal.request_log), with the request id and without the reader's address.

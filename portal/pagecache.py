@@ -106,7 +106,7 @@ _pages_lock = threading.Lock()
 _pages_bytes = [0]
 
 
-def _get_entry(key):
+def get_entry(key):
     with _pages_lock:
         entry = _pages.get(key)
         if entry is not None:
@@ -214,13 +214,23 @@ def _respond(request, entry):
 _hooks = {}
 
 
-def _hit(request, entry):
+def _hit(request, entry, key):
+    run_hook(request, entry)
+    response = _respond(request, entry)
+    response.page_cache = "hit"  # for the request log
+    response.page_key = key  # for portal.replay
+    return response
+
+
+def run_hook(request, entry):
+    """The ``on_hit`` of the view that rendered the cached page, if it has one."""
     hook = _hooks.get(entry.get("view"))
     if hook:
         hook(request, entry["meta"])
-    response = _respond(request, entry)
-    response.page_cache = "hit"  # for the request log
-    return response
+
+
+def has_hook(entry):
+    return entry.get("view") in _hooks
 
 
 def public_page(view=None, *, on_hit=None):
@@ -243,9 +253,9 @@ def public_page(view=None, *, on_hit=None):
             key = _key(request, gen)
             # CachedPageMiddleware looked for this very key and missed: no second round trip.
             missed = getattr(request, "page_cache_missed", None) == key
-            entry = None if missed else _get_entry(key)
+            entry = None if missed else get_entry(key)
             if entry is not None:
-                return _hit(request, entry)
+                return _hit(request, entry, key)
             response = view_func(request, *args, **kwargs)
             if not _storable(response):
                 return response
@@ -295,11 +305,11 @@ class CachedPageMiddleware:
             request.get_host()  # an address not in ALLOWED_HOSTS: 400, as further down
             language = reader_language(request)
             key = _key(request, generation(), language)
-            entry = _get_entry(key)
+            entry = get_entry(key)
             if entry is not None:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
-                response = _hit(request, entry)
+                response = _hit(request, entry, key)
                 response.headers.setdefault("Content-Language", language)
                 return response
             request.page_cache_missed = key

@@ -100,27 +100,41 @@ class RequestLogMiddleware:
             request_id_var.reset(token)
 
     def log(self, request, response, duration, timer):
-        fields = {
-            "method": request.method,
-            "path": request.path,
-            "query_keys": query_keys(request),
-            "status": response.status_code,
-            "duration_ms": round(duration * 1000, 1),
-            "db_queries": timer.count,
-            "db_ms": round(timer.seconds * 1000, 1),
-            "bytes": response_size(response),
-            "page_cache": getattr(response, "page_cache", None),
-            "staff_id": staff_id(request),
-        }
-        line = "{method} {path}{query} {status} {duration_ms}ms db={db_queries}/{db_ms}ms".format(
-            query=f"?{fields['query_keys']}" if fields["query_keys"] else "", **fields
+        log_request(
+            request,
+            status=response.status_code,
+            duration=duration,
+            timer=timer,
+            size=response_size(response),
+            page_cache=getattr(response, "page_cache", None),
         )
-        line += f" {fields['bytes']}B" if fields["bytes"] is not None else " -B"
-        if fields["page_cache"]:
-            line += f" cache={fields['page_cache']}"
-        if fields["staff_id"] is not None:
-            line += f" staff={fields['staff_id']}"
-        logger.info(line, extra=fields)
+
+
+def log_request(request, *, status, duration, timer, size, page_cache=None):
+    """Write the request's line (the middleware's, and ``portal.replay``'s for its pages)."""
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    fields = {
+        "method": request.method,
+        "path": request.path,
+        "query_keys": query_keys(request),
+        "status": status,
+        "duration_ms": round(duration * 1000, 1),
+        "db_queries": timer.count,
+        "db_ms": round(timer.seconds * 1000, 1),
+        "bytes": size,
+        "page_cache": page_cache,
+        "staff_id": staff_id(request),
+    }
+    line = "{method} {path}{query} {status} {duration_ms}ms db={db_queries}/{db_ms}ms".format(
+        query=f"?{fields['query_keys']}" if fields["query_keys"] else "", **fields
+    )
+    line += f" {fields['bytes']}B" if fields["bytes"] is not None else " -B"
+    if fields["page_cache"]:
+        line += f" cache={fields['page_cache']}"
+    if fields["staff_id"] is not None:
+        line += f" staff={fields['staff_id']}"
+    logger.info(line, extra=fields)
 
 
 class RequestIdFilter(logging.Filter):

@@ -436,23 +436,30 @@ class VisitMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if _countable(request, response):
-            try:
-                record_page(request)
-            except Exception:  # counting must never break a page (Redis away…)
-                logger.exception("Visitor statistics: a page could not be counted")
-            self._maybe_flush()
+            count_page(request)
         return response
 
-    def _maybe_flush(self):
-        seconds = flush_seconds()
-        now = time.monotonic()
-        if seconds is None or now < _next_flush[0]:
-            return
-        _next_flush[0] = now + seconds
-        try:
-            flush()
-        except Exception:
-            logger.exception("Visitor statistics: the counts could not be saved, kept for later")
+
+def count_page(request):
+    """Count the page served to this request's reader (never failing the page), and flush the
+    counts when it is time: the middleware's work, and ``portal.replay``'s for its pages."""
+    try:
+        record_page(request)
+    except Exception:  # counting must never break a page (Redis away…)
+        logger.exception("Visitor statistics: a page could not be counted")
+    _maybe_flush()
+
+
+def _maybe_flush():
+    seconds = flush_seconds()
+    now = time.monotonic()
+    if seconds is None or now < _next_flush[0]:
+        return
+    _next_flush[0] = now + seconds
+    try:
+        flush()
+    except Exception:
+        logger.exception("Visitor statistics: the counts could not be saved, kept for later")
 
 
 def flush_at_exit():

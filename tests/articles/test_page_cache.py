@@ -262,3 +262,76 @@ def test_a_page_held_in_the_process_costs_no_round_trip(monkeypatch, article):
     reads.clear()
     reader().get(url)
     assert reads
+
+
+def test_a_page_served_from_the_cache_is_served_again_in_front_of_django(article):
+    """portal.replay: the same request again is answered without Django's request cycle, with
+    the same bytes and headers, the reader still counted and the article's view too; anything
+    else (a session, a conditional GET, another generation) goes to Django."""
+    import io
+    import sys
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from articles.models import ArticleView
+    from portal import visits
+    from portal.replay import CachedPageFront
+
+    calls = []
+    django_app = WSGIHandler()
+
+    def counted(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        return django_app(environ, start_response)
+
+    front = CachedPageFront(counted)
+    url = article.get_absolute_url()
+
+    def get(ip="198.51.100.20", **extra):
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": url,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80",
+            "HTTP_HOST": "testserver",
+            "wsgi.url_scheme": "http",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": ip,
+            "HTTP_USER_AGENT": BROWSER,
+            "wsgi.input": io.BytesIO(b""),
+            "wsgi.errors": sys.stderr,
+            **extra,
+        }
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer["status"], answer["headers"] = status, dict(headers)
+
+        body = b"".join(front(environ, start_response))
+        return answer["status"], answer["headers"], body
+
+    get()  # rendered
+    status, learned_headers, learned_body = get()  # from the cache, through Django: learned
+    assert len(calls) == 2 and status.startswith("200")
+    views_before = ArticleView.objects.filter(article=article).count()
+    pages_before = visits.statistics()["today"]
+    status, headers, body = get(ip="198.51.100.21")
+    assert len(calls) == 2  # not through Django
+    assert status == "200 OK"
+    assert without_live(body) == without_live(learned_body)
+    for name in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Content-Type", "Vary"):
+        assert headers[name] == learned_headers[name], name
+    assert headers["X-Request-ID"] != learned_headers["X-Request-ID"]
+    assert int(headers["Content-Length"]) == len(body)
+    assert ArticleView.objects.filter(article=article).count() == views_before + 1
+    assert visits.statistics()["today"] == pages_before + 1  # a new reader, a new visit
+    # Not replayed: a session, a conditional GET, a HEAD; then a change of content.
+    get(HTTP_COOKIE="sessionid=abc")
+    get(HTTP_IF_NONE_MATCH=headers["ETag"])
+    get(REQUEST_METHOD="HEAD")
+    assert len(calls) == 5
+    article.title = "Lộc Ninh đổi tên"
+    article.save()
+    status, headers, body = get()
+    assert len(calls) == 6 and "Lộc Ninh đổi tên".encode() in body

@@ -136,7 +136,6 @@ def gunicorn_config(monkeypatch, **environ):
         "PORT",
         "GUNICORN_CONTROL_SOCKET",
         "MAX_REQUESTS",
-        "REUSE_PORT",
     ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environ.items():
@@ -148,11 +147,11 @@ def test_gunicorn_is_sized_to_the_machine(monkeypatch):
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     config = gunicorn_config(monkeypatch)
     assert config["workers"] == min(max(cores, 2), 8)
-    assert (config["worker_class"], config["threads"]) == ("gthread", 4)
+    assert config["threads"] == 4
     assert config["bind"] == ["127.0.0.1:8000"]
     assert config["max_requests"] >= 10_000  # a new process costs a second or two of a core
     assert 0 < config["max_requests_jitter"] < config["max_requests"]
-    assert config["reuse_port"] is True  # a socket per process: the kernel shares connections
+    assert config["worker_class"] == "portal.gunicorn_worker.BalancedThreadWorker"
     assert 0 < config["graceful_timeout"] <= config["timeout"]
     assert config["accesslog"] is None and config["preload_app"] is False
     assert config["control_socket_disable"] is True  # two servers on one machine never clash
@@ -165,12 +164,8 @@ def test_gunicorn_takes_its_numbers_and_address_from_the_environment(monkeypatch
         monkeypatch, WEB_CONCURRENCY="3", WEB_THREADS="6", HOST="::1", PORT="9100"
     )
     assert (config["workers"], config["threads"]) == (3, 6)
-    other = gunicorn_config(monkeypatch, MAX_REQUESTS="5000", REUSE_PORT="false")
-    assert (other["max_requests"], other["max_requests_jitter"], other["reuse_port"]) == (
-        5000,
-        500,
-        False,
-    )
+    other = gunicorn_config(monkeypatch, MAX_REQUESTS="5000")
+    assert (other["max_requests"], other["max_requests_jitter"]) == (5000, 500)
     assert config["bind"] == ["[::1]:9100"]
     assert gunicorn_config(monkeypatch, HOST="0.0.0.0")["bind"] == ["0.0.0.0:8000"]  # noqa: S104
     controlled = gunicorn_config(monkeypatch, GUNICORN_CONTROL_SOCKET="/run/portal/g.ctl")
@@ -247,9 +242,36 @@ def test_make_serve_migrates_collects_and_serves_as_in_production(tmp_path):
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=60)
     output = log.read_text()
-    assert "Booting worker" in output and "gthread" in output  # gunicorn, with threads
+    assert "Booting worker" in output and "BalancedThreadWorker" in output  # threaded
     requests = [line for line in output.splitlines() if " portal.requests: " in line]
     assert any(" GET /healthz 200 " in line for line in requests), output
     assert any(" GET / 200 " in line for line in requests), output
     assert len([line for line in requests if "/static/css/portal." in line]) == 1
     assert "Shutting down: Master" in output  # a graceful stop
+
+
+def test_a_process_with_every_thread_busy_takes_no_new_connection(monkeypatch):
+    """portal.gunicorn_worker: busy threads stop the accepting; a finished request restarts it."""
+    from gunicorn.workers.gthread import ThreadWorker
+
+    from portal.gunicorn_worker import BalancedThreadWorker
+
+    accepting = []
+    monkeypatch.setattr(ThreadWorker, "enqueue_req", lambda self, conn: None)
+    monkeypatch.setattr(ThreadWorker, "finish_request", lambda self, conn, fs: None)
+    monkeypatch.setattr(
+        ThreadWorker, "set_accept_enabled", lambda self, enabled: accepting.append(enabled)
+    )
+    worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
+    worker.cfg = type("Config", (), {"threads": 2})()
+    worker.busy = 0
+    worker.enqueue_req("first")
+    worker.set_accept_enabled(True)
+    assert accepting == [True]  # a thread is still free
+    worker.enqueue_req("second")
+    assert accepting[-1] is False  # every thread busy: another process takes the next one
+    worker.set_accept_enabled(True)  # gunicorn's loop asks again
+    assert accepting[-1] is False
+    worker.finish_request("first", None)
+    worker.set_accept_enabled(True)
+    assert accepting[-1] is True

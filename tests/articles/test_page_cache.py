@@ -264,7 +264,22 @@ def test_a_page_held_in_the_process_costs_no_round_trip(monkeypatch, article):
     assert reads
 
 
-def test_a_page_served_from_the_cache_is_served_again_in_front_of_django(article):
+@pytest.fixture
+def connections_kept():
+    """As Django's test client does: the test's transaction is open, and closing the connection
+    at a request's start or end (PostgreSQL), as a raw WSGI call and the replay's hook do, would
+    throw it away."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_a_page_served_from_the_cache_is_served_again_in_front_of_django(article, connections_kept):
     """portal.replay: the same request again is answered without Django's request cycle, with
     the same bytes and headers, the reader still counted and the article's view too; anything
     else (a session, a conditional GET, another generation) goes to Django."""

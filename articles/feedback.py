@@ -7,6 +7,7 @@ are stored, never the values themselves.
 
 import re
 import secrets
+import threading
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +25,12 @@ VISITOR_COOKIE = "ban_doc"
 VISITOR_COOKIE_AGE = 365 * 24 * 3600
 # A day and a little: the marker of a view outlives the day it is for.
 VIEW_MARKER_SECONDS = 26 * 3600
+# Views already counted, held in the process too (a set of markers, given up whole when full):
+# a reader's cached article page again is then answered without the round trip to the cache.
+# A marker is held only once the cache or the database said the view was counted.
+HELD_VIEW_MARKERS = 20_000
+_held_views = set()
+_held_views_lock = threading.Lock()
 RATE_LIMITS = {
     # action: (attempts, seconds) per IP address
     "rate": (20, 600),
@@ -82,15 +89,36 @@ def record_view(request, article_id):
     # every request). The marker is set only once the view is committed, so a view is never
     # skipped that was not counted; while Redis is away the database decides, as before.
     seen = f"articles:viewed:{article_id}:{day.isoformat()}:{visitor}"
+    if seen in _held_views:
+        return False
     if cache.get(seen):
+        _hold_view(seen)
         return False
     _row, created = ArticleView.objects.get_or_create(
         article_id=article_id, day=day, visitor=visitor
     )
     if created:
         Article.objects.filter(pk=article_id).update(view_count=F("view_count") + 1)
-    transaction.on_commit(lambda: cache.set(seen, 1, VIEW_MARKER_SECONDS))
+
+    def committed():
+        cache.set(seen, 1, VIEW_MARKER_SECONDS)
+        _hold_view(seen)
+
+    transaction.on_commit(committed)
     return created
+
+
+def _hold_view(seen):
+    with _held_views_lock:
+        if len(_held_views) >= HELD_VIEW_MARKERS:
+            _held_views.clear()  # yesterday's among them; the cache still answers for today's
+        _held_views.add(seen)
+
+
+def forget_held_views():
+    """Give up the view markers held in the process (tests, after a cache.clear())."""
+    with _held_views_lock:
+        _held_views.clear()
 
 
 def rate(visitor, article, score):

@@ -53,14 +53,17 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Each test starts with an empty cache (site settings are cached between requests), and
-    with no page or generation held in the process (portal.pagecache)."""
+    with no page, generation or view marker held in the process."""
+    from articles import feedback
     from portal import pagecache
 
     cache.clear()
     pagecache.forget_held_pages()
+    feedback.forget_held_views()
     yield
     cache.clear()
     pagecache.forget_held_pages()
+    feedback.forget_held_views()
 
 
 @pytest.fixture

@@ -362,6 +362,37 @@ def test_a_readers_repeated_views_cost_no_query_once_the_first_is_committed(
     assert ArticleView.objects.filter(article=article).count() == 2
 
 
+def test_a_counted_view_is_then_known_in_the_process_without_asking_the_cache(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    """Once the view is committed, the process holds its marker: the same reader's cached
+    article page again asks the cache nothing about it (a Redis round trip per page)."""
+    from articles import feedback
+
+    article = make_article("Đọc lại")
+    url = article.get_absolute_url()
+    with django_capture_on_commit_callbacks(execute=True):
+        reader().get(url)
+    asked = []
+    real_get = feedback.cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if str(key).startswith("articles:viewed:"):
+            asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(feedback.cache, "get", counting_get)
+    for _ in range(3):
+        assert reader().get(url).status_code == 200
+    assert asked == []
+    # Another process (nothing held) asks the cache once, then holds the marker too.
+    feedback.forget_held_views()
+    reader().get(url)
+    reader().get(url)
+    assert len(asked) == 1
+    assert ArticleView.objects.filter(article=article).count() == 1
+
+
 def test_a_view_not_committed_leaves_no_marker():
     """Without a commit (the request's transaction failed) the next view goes to the database
     again, so a served view is never skipped uncounted."""

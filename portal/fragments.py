@@ -58,3 +58,23 @@ def fill(request, content):
         return func(request).encode() if func else b""
 
     return MARKER_RE.sub(render, content)
+
+
+def split(content):
+    """``content`` cut at its markers, for ``fill_parts``: a page served again and again is
+    searched for them once (``portal.replay``)."""
+    parts = MARKER_RE.split(content)  # [text, name, text, name, …, text]
+    return [part if n % 2 == 0 else part.decode() for n, part in enumerate(parts)]
+
+
+def fill_parts(request, parts):
+    """``fill`` of the content that ``split`` cut into ``parts``."""
+    if len(parts) == 1:
+        return parts[0]
+    out = [parts[0]]
+    for n in range(1, len(parts), 2):
+        func = _fragments.get(parts[n])
+        if func:
+            out.append(func(request).encode())
+        out.append(parts[n + 1])
+    return b"".join(out)

@@ -13,7 +13,8 @@ page-cache generation is still the one it was learned under. What must happen on
 still does, through the same functions the middleware call:
 
 * the view's ``on_hit`` (the article page counts the reader's view), between Django's
-  ``request_started`` and ``request_finished`` signals, as a database connection needs;
+  ``request_started`` and ``request_finished`` signals when it uses the database, as a
+  database connection needs;
 * the reader counted in the visitor statistics and the live fragments (the footer's figures)
   filled in for this request (``portal.visits``, ``portal.fragments``);
 * the request id and the request's log line (``portal.request_log``).
@@ -26,7 +27,6 @@ counted twice: the reader is counted after the view's ``on_hit``, the last thing
 import logging
 import threading
 import time
-import uuid
 
 from django.conf import settings
 from django.core import signals
@@ -42,6 +42,7 @@ from portal.request_log import (
     REQUEST_ID_PATTERN,
     QueryTimer,
     log_request,
+    new_request_id,
     request_id_var,
 )
 
@@ -54,11 +55,12 @@ MAX_LEARNED = 4096
 
 
 class Learned:
-    __slots__ = ("generation", "key", "etag", "headers", "hook")
+    __slots__ = ("generation", "key", "etag", "headers", "hook", "parts")
 
     def __init__(self, generation, key, etag, headers, hook):
         self.generation, self.key, self.etag = generation, key, etag
         self.headers, self.hook = headers, hook
+        self.parts = None  # the page cut at its live fragments, on its first replay
 
 
 class CachedPageFront:
@@ -155,7 +157,7 @@ class CachedPageFront:
             if client:
                 request.META["REMOTE_ADDR"] = client
         given = environ.get("HTTP_X_REQUEST_ID", "")
-        request_id = given if REQUEST_ID_PATTERN.fullmatch(given) else uuid.uuid4().hex
+        request_id = given if REQUEST_ID_PATTERN.fullmatch(given) else new_request_id()
         request.request_id = request_id
         language = request_key[-1]
         request.LANGUAGE_CODE = language
@@ -167,7 +169,9 @@ class CachedPageFront:
                 return None
             visits.count_page(request)
             try:
-                body = fragments.fill(request, entry["content"])
+                if learned.parts is None:
+                    learned.parts = fragments.split(entry["content"])
+                body = fragments.fill_parts(request, learned.parts)
             except Exception:  # counted already: the page without its live parts, not Django's
                 logger.exception("A live fragment failed; the cached page is served without it")
                 body = fragments.MARKER_RE.sub(b"", entry["content"])
@@ -189,13 +193,21 @@ class CachedPageFront:
         return "200 OK", headers, body
 
     def run_hook(self, request, entry, timer):
-        """The view's ``on_hit`` as in a request Django serves; False if it failed."""
-        signals.request_started.send(sender=self.__class__, environ=request.environ)
+        """The view's ``on_hit`` as in a request Django serves; False if it failed.
+
+        Django's request signals (``close_old_connections``) come around it only when the
+        database is involved: a connection this thread still holds before, or one the hook
+        opened. Mostly it opens none (a reader's view of the day is counted already)."""
+        connection = connections["default"]
+        started = connection.connection is not None
+        if started:
+            signals.request_started.send(sender=self.__class__, environ=request.environ)
         try:
-            with connections["default"].execute_wrapper(timer):
+            with connection.execute_wrapper(timer):
                 pagecache.run_hook(request, entry)
         except Exception:  # noqa: BLE001 - Django answers it (the 503 page, the error log)
             return False
         finally:
-            signals.request_finished.send(sender=self.__class__)
+            if started or connection.connection is not None:
+                signals.request_finished.send(sender=self.__class__)
         return True

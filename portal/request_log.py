@@ -11,9 +11,11 @@ reporting an error page can quote it.
 import contextvars
 import json
 import logging
+import os
+import random
 import re
+import threading
 import time
-import uuid
 
 from django.db import connections
 from django.utils.functional import empty
@@ -66,6 +68,8 @@ def staff_id(request, load=False):
 
 def query_keys(request):
     """The names of the query string's parameters, never their values (a search is private)."""
+    if not request.META.get("QUERY_STRING"):
+        return ""
     return ",".join(dict.fromkeys(request.GET.keys()))
 
 
@@ -76,6 +80,12 @@ def response_size(response):
     return int(length) if length and length.isdigit() else None
 
 
+def new_request_id():
+    """32 hex digits: an id to find a request's lines by, not a secret (no system call for it:
+    ``random`` is reseeded in every forked process)."""
+    return f"{random.getrandbits(128):032x}"
+
+
 class RequestLogMiddleware:
     """Log one line per request (logger ``portal.requests``); first in MIDDLEWARE."""
 
@@ -84,7 +94,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         given = request.headers.get(REQUEST_ID_HEADER, "")
-        request_id = given if REQUEST_ID_PATTERN.fullmatch(given) else uuid.uuid4().hex
+        request_id = given if REQUEST_ID_PATTERN.fullmatch(given) else new_request_id()
         request.request_id = request_id
         token = request_id_var.set(request_id)
         timer = QueryTimer()
@@ -135,6 +145,62 @@ def log_request(request, *, status, duration, timer, size, page_cache=None):
     if fields["staff_id"] is not None:
         line += f" staff={fields['staff_id']}"
     logger.info(line, extra=fields)
+
+
+class BufferedStreamHandler(logging.StreamHandler):
+    """A StreamHandler that writes its lines out at most ``seconds`` after them, several in one
+    write, instead of one system call per line (every request writes one; the stream may be
+    unbuffered, PYTHONUNBUFFERED). A warning or an error goes out at once, after the lines
+    before it; a thread of the process writes out what waits; ``logging.shutdown`` (at exit)
+    the rest. ``seconds`` 0: every line at once, as StreamHandler (development, tests)."""
+
+    def __init__(self, stream=None, seconds=0.5):
+        super().__init__(stream)
+        self.seconds = seconds
+        self.pending = []
+        self.dirty = threading.Event()
+        self.pid = None
+
+    def emit(self, record):
+        if not self.seconds or record.levelno >= logging.WARNING:
+            if self.pending:
+                self.flush()  # the lines before it first
+            super().emit(record)  # written and flushed at once
+            return
+        try:
+            line = self.format(record) + self.terminator
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(record)
+            return
+        with self.lock:
+            self.pending.append(line)
+        if self.pid != os.getpid():  # the first line of this process (gunicorn forks)
+            self.pid = os.getpid()
+            self.dirty = threading.Event()
+            threading.Thread(target=self._run, name="log-writer", daemon=True).start()
+        self.dirty.set()
+
+    def flush(self):
+        with self.lock:
+            lines, self.pending = self.pending, []
+            if self.stream is None:
+                return
+            try:
+                if lines:
+                    self.stream.write("".join(lines))
+                if hasattr(self.stream, "flush"):
+                    self.stream.flush()
+            except Exception:  # noqa: BLE001 - as StreamHandler: never fail the request
+                self.pending = lines + self.pending  # kept for the next try
+
+    def _run(self):
+        while True:
+            self.dirty.wait()
+            time.sleep(self.seconds)
+            self.dirty.clear()
+            self.flush()
 
 
 class RequestIdFilter(logging.Filter):

@@ -5,10 +5,12 @@ buffer and ``flush()`` adds the buffer to ``DailyVisits`` at most every ``FLUSH_
 process exit and on ``manage.py flush_visits``, in one or two writes:
 
 * with Redis as the cache (production), the buffer lives in Redis, shared by every worker
-  process and kept across restarts; a Lua script counts a page in one atomic round trip, and
-  a flush takes the counts under a lock, as a batch whose id is stored with the sums in the
-  same transaction, so a batch interrupted half-way is finished by the next flush and never
-  added twice;
+  process and kept across restarts; a flush takes the counts under a lock, as a batch whose
+  id is stored with the sums in the same transaction, so a batch interrupted half-way is
+  finished by the next flush and never added twice. A page costs no round trip of its own:
+  each process holds its pages a tenth of a second (``Outbox``) and sends them in one Lua
+  script call, whose answer is also the footer's figures; while Redis is away they wait in
+  the process and go when it is back;
 * otherwise (``make run``, tests without Redis) the buffer is this process's memory, flushed
   at exit; each process adds only what it counted, so the sums stay exact.
 
@@ -20,8 +22,6 @@ their user agent (``portal.readers.is_bot``), are counted apart and never in the
 
 import atexit
 import datetime
-import hashlib
-import hmac
 import itertools
 import logging
 import os
@@ -43,7 +43,7 @@ from portal import fragments
 from portal.formatting import format_number
 from portal.models import DailyVisits, VisitFlushState
 from portal.models.visits import COUNTERS
-from portal.readers import client_ip, is_bot
+from portal.readers import client_ip, digest, is_bot
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,7 @@ def flush_seconds():
 def visitor_id(request):
     """An HMAC of the reader's IP address and browser: the same reader, the same id."""
     agent = request.META.get("HTTP_USER_AGENT", "")[:300]
-    message = f"visit\x1f{client_ip(request)}\x1f{agent}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
+    return digest("visit", client_ip(request), agent)[:32]
 
 
 def _field(day, name):
@@ -172,6 +171,35 @@ return {
   redis.call('ZCOUNT', KEYS[6], since, '+inf'),
 }
 """
+# Many pages counted by one process since its last call (``Outbox``), then what ``snapshot``
+# reads. KEYS: pending, generation, flushing, online people, online bots, then one "seen" key
+# per reader. ARGV: SESSION_SECONDS, ONLINE_SECONDS, now, the number of page-view fields, those
+# fields and their counts, then per reader: id, bot (1/0), last page time, their visits field.
+RECORD_MANY_SCRIPT = """
+local i = 5
+for _ = 1, tonumber(ARGV[4]) do
+  redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+local new = 0
+for k = 6, #KEYS do
+  if not redis.call('SET', KEYS[k], '1', 'EX', ARGV[1], 'GET') then
+    redis.call('HINCRBY', KEYS[1], ARGV[i + 3], 1)
+    new = new + 1
+  end
+  redis.call('ZADD', ARGV[i + 1] == '1' and KEYS[5] or KEYS[4], ARGV[i + 2], ARGV[i])
+  i = i + 4
+end
+local since = tonumber(ARGV[3]) - tonumber(ARGV[2])
+return {
+  new,
+  redis.call('GET', KEYS[2]) or '0',
+  redis.call('HGETALL', KEYS[1]),
+  redis.call('HGETALL', KEYS[3]),
+  redis.call('ZCOUNT', KEYS[4], since, '+inf'),
+  redis.call('ZCOUNT', KEYS[5], since, '+inf'),
+}
+"""
 RELEASE_SCRIPT = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -194,6 +222,7 @@ class RedisBuffer:
         self.online_keys = {False: key("visits:online:people"), True: key("visits:online:bots")}
         self.record_and_snapshot_script = self.client.register_script(RECORD_AND_SNAPSHOT_SCRIPT)
         self.release_script = self.client.register_script(RELEASE_SCRIPT)
+        self.record_many_script = self.client.register_script(RECORD_MANY_SCRIPT)
 
     def record(self, visitor, bot, now, day):
         return self.record_and_snapshot(visitor, bot, now, day)[0]
@@ -222,6 +251,26 @@ class RedisBuffer:
         people, bots = (other, same) if bot else (same, other)
         pending, flushing = _pairs(pending), _pairs(flushing)
         return bool(new), self._snapshot(generation, pending, flushing, people, bots)
+
+    def record_many(self, readers, page_views, now):
+        """Add counts of an ``Outbox`` in one round trip: ``readers`` [(id, bot, last page time,
+        visits field)], ``page_views`` {field: count}. Returns (visits started, ``snapshot``)."""
+        keys = [
+            self.pending_key,
+            self.generation_key,
+            self.flushing_key,
+            self.online_keys[False],
+            self.online_keys[True],
+        ]
+        args = [SESSION_SECONDS, ONLINE_SECONDS, now, len(page_views)]
+        args += itertools.chain.from_iterable(page_views.items())
+        for visitor, bot, seen, visits_field in readers:
+            keys.append(self.key(f"visits:seen:{visitor}"))
+            args += [visitor, "1" if bot else "0", seen, visits_field]
+        new, generation, pending, flushing, people, bots = self.record_many_script(
+            keys=keys, args=args
+        )
+        return new, self._snapshot(generation, _pairs(pending), _pairs(flushing), people, bots)
 
     def snapshot(self, now):
         with self.client.pipeline(transaction=True) as pipe:
@@ -281,6 +330,7 @@ class RedisBuffer:
 
     def reset(self):
         _summaries.clear()
+        _outbox.reset()
         keys = [self.pending_key, self.flushing_key, self.generation_key, self.lock_key]
         keys.append(self.key("visits:batches"))
         self.client.delete(*keys, *self.online_keys.values())
@@ -299,6 +349,167 @@ def buffer():
     if getattr(backend, "_visits_buffer", None) is None:
         backend._visits_buffer = RedisBuffer(backend)
     return backend._visits_buffer
+
+
+def batch_seconds():
+    """Seconds a page may wait in this process before it goes to Redis (``Outbox``); None:
+    each page goes at once, in its own round trip (the tests, unless they ask for it)."""
+    return getattr(settings, "VISITS_BATCH_SECONDS", None if settings.TESTING else 0.1)
+
+
+# How old the footer's figures may be on a page counted without a round trip of its own.
+SNAPSHOT_SECONDS = 1.0
+# Readers per script call (a long one would hold Redis up), and at most held in a process
+# while Redis is away (their pages are still counted past it, their visits no longer).
+MANY_READERS = 500
+OUTBOX_READERS = 50_000
+# After a failed call, pages wait this long before the next try.
+RETRY_SECONDS = 1.0
+
+
+class Outbox:
+    """The pages this process counted and has not yet sent to Redis.
+
+    With Redis, a page costs no round trip of its own: ``count`` adds it here, and a thread of
+    the process sends what gathered every ``batch_seconds()`` in one script call, whose answer
+    gives the footer's figures until the next. A page counted after ``SNAPSHOT_SECONDS`` of
+    quiet is sent at once with what waits, in the request, so that a quiet portal's footer is
+    never stale. A failed call loses nothing: what it took goes back and waits for the next,
+    and at exit the process sends what is left before its last flush. Only a process killed
+    outright loses the pages of its last ``batch_seconds()``.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()  # what is held, and the last answer
+        self.sending = threading.Lock()  # one call to Redis at a time
+        self.wake = threading.Event()
+        self.thread = None
+        self.reset()
+        os.register_at_fork(after_in_child=self._after_fork)
+
+    def reset(self):
+        self.readers = {}  # id -> [bot, last page time, the field of their visit]
+        self.page_views = Counter()  # field -> pages
+        self.held = None  # the last answer: (monotonic time, wall time, snapshot)
+        self.retry_after = 0.0
+        self.overflowed = False
+        self.failing = False
+
+    def _after_fork(self):
+        self.lock, self.sending, self.wake = threading.Lock(), threading.Lock(), threading.Event()
+        self.thread = None
+        self.reset()
+
+    def waiting(self):
+        with self.lock:
+            return sum(self.page_views.values())
+
+    def count(self, visitor, bot, now, day):
+        """Hold one page; (time, snapshot) for its footer, or None when no answer is recent."""
+        prefix = "bot_" if bot else ""
+        with self.lock:
+            if not self.page_views:
+                self.wake.set()
+            reader = self.readers.get(visitor)
+            if reader is not None:
+                reader[1] = max(reader[1], now)
+            elif len(self.readers) < OUTBOX_READERS:
+                self.readers[visitor] = [bot, now, _field(day, prefix + "visits")]
+            else:
+                self.overflowed = True
+            self.page_views[_field(day, prefix + "page_views")] += 1
+            held = self.held
+        if self.thread is None:
+            self._start()
+        if held is not None and time.monotonic() - held[0] < SNAPSHOT_SECONDS:
+            return held[1], held[2]
+        return None
+
+    def send(self, redis_buffer):
+        """Send what is held, in calls of MANY_READERS readers; the new (time, snapshot)."""
+        with self.sending:
+            with self.lock:
+                readers, self.readers = self.readers, {}
+                page_views, self.page_views = self.page_views, Counter()
+                overflowed, self.overflowed = self.overflowed, False
+            if overflowed:
+                logger.error(
+                    "Visitor statistics: over %s readers held while Redis was away; "
+                    "the pages of the others are counted, not their visits",
+                    OUTBOX_READERS,
+                )
+            items = [(visitor, *reader) for visitor, reader in readers.items()]
+            now, sent = time.time(), 0
+            starts = range(0, max(len(items), 1), MANY_READERS)
+            try:
+                for start in starts:
+                    chunk = items[start : start + MANY_READERS]
+                    last = start == starts[-1]  # the pages go with the last call: held
+                    # until then, they are what ``waiting`` tells, readers or not
+                    views = page_views if last else {}
+                    _new, snapshot = redis_buffer.record_many(chunk, views, now)
+                    sent = start + len(chunk)
+                page_views = Counter()
+            except BaseException:
+                self._put_back(items[sent:], page_views)
+                self.retry_after = time.monotonic() + RETRY_SECONDS
+                raise
+            held = (time.monotonic(), now, snapshot)
+            with self.lock:
+                self.held = held
+            if self.failing:
+                self.failing = False
+                logger.warning("Visitor statistics: Redis answers again, the held pages are sent")
+            return held[1], held[2]
+
+    def _put_back(self, items, page_views):
+        with self.lock:
+            if page_views:
+                self.wake.set()
+            self.page_views.update(page_views)
+            for visitor, bot, seen, visits_field in items:
+                reader = self.readers.get(visitor)
+                if reader is None:
+                    self.readers[visitor] = [bot, seen, visits_field]
+                else:  # their visit began with the page sent back
+                    reader[1], reader[2] = max(reader[1], seen), visits_field
+
+    def try_send(self, redis_buffer):
+        """``send``, logging a failure once an outage; None if Redis did not answer."""
+        if time.monotonic() < self.retry_after:
+            return None
+        try:
+            return self.send(redis_buffer)
+        except Exception:
+            if not self.failing:
+                self.failing = True
+                logger.warning(
+                    "Visitor statistics: Redis did not answer; %s pages held in the process",
+                    self.waiting(),
+                    exc_info=True,
+                )
+            return None
+
+    def _start(self):
+        with self.lock:
+            if self.thread is not None:
+                return
+            self.thread = threading.Thread(target=self._run, name="visits-outbox", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while True:
+            self.wake.wait()
+            time.sleep(max(batch_seconds() or 0.1, self.retry_after - time.monotonic()))
+            with self.lock:
+                self.wake.clear()
+                waiting = bool(self.page_views)
+            current = buffer()
+            if waiting and current.shared:
+                self.try_send(current)
+
+
+_outbox = Outbox()
 
 
 def add_counts(counts, *, batch=None):
@@ -342,15 +553,32 @@ def record_page(request, now=None):
     """``record``, keeping on the request what ``statistics`` reads (same round trip), so
     that the page's footer shows the figures as of this page, this reader counted."""
     now = time.time() if now is None else now
-    new, snapshot = buffer().record_and_snapshot(
-        visitor_id(request), is_bot(request), now, _local_day(now)
-    )
+    visitor, bot, day = visitor_id(request), is_bot(request), _local_day(now)
+    current = buffer()
+    if current.shared and batch_seconds():  # held in the process, sent in batches
+        held = _outbox.count(visitor, bot, now, day)
+        request.visits_snapshot = held or _outbox.try_send(current)
+        return None
+    new, snapshot = current.record_and_snapshot(visitor, bot, now, day)
     request.visits_snapshot = (now, snapshot)
     return new
 
 
 def _local_day(timestamp):
-    return timezone.localdate(datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC))
+    """The local date of a time, held for its minute (every page asks for it, twice)."""
+    zone = timezone.get_current_timezone()
+    key = (int(timestamp // 60), zone)  # time zones are offset by whole minutes
+    day = _days.get(key)
+    if day is None:
+        moment = datetime.datetime.fromtimestamp(timestamp, tz=datetime.UTC)
+        day = timezone.localdate(moment, zone)
+        if len(_days) > 4:
+            _days.clear()
+        _days[key] = day
+    return day
+
+
+_days = {}
 
 
 # The database's summary per flush generation and day, as this process last read it:
@@ -463,6 +691,15 @@ def _maybe_flush():
 
 
 def flush_at_exit():
+    current = buffer()
+    if current.shared and _outbox.waiting():
+        try:
+            _outbox.send(current)
+        except Exception:
+            logger.exception(
+                "Visitor statistics: %s pages held in the process could not be sent at exit",
+                _outbox.waiting(),
+            )
     try:
         flush()
     except Exception:

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,59 @@ def test_the_configured_logs_go_to_stdout_as_json_lines(tmp_path):
     assert (access["path"], access["query_keys"], access["status"]) == ("/healthz", "ma", 503)
     for value in ["203.0.113.77", "Reader-Browser-4411", "0912345678"]:
         assert value not in result.stdout + result.stderr
+
+
+class Unbuffered:
+    """A stream that records each write, as stdout does under PYTHONUNBUFFERED."""
+
+    def __init__(self):
+        self.writes = []
+
+    def write(self, text):
+        self.writes.append(text)
+
+    def flush(self):
+        pass
+
+
+def record(level, message):
+    return logging.LogRecord("portal.requests", level, __file__, 1, message, None, None)
+
+
+def test_request_lines_are_written_out_together_and_a_warning_at_once_after_them():
+    from portal.request_log import BufferedStreamHandler
+
+    stream = Unbuffered()
+    handler = BufferedStreamHandler(stream, seconds=60)  # its thread waits a minute
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    for n in range(3):
+        handler.handle(record(logging.INFO, f"GET /{n} 200"))
+    assert stream.writes == []  # no system call per line
+    handler.handle(record(logging.WARNING, "Redis did not answer"))
+    assert stream.writes == ["GET /0 200\nGET /1 200\nGET /2 200\n", "Redis did not answer\n"]
+    handler.handle(record(logging.INFO, "GET /3 200"))
+    handler.flush()  # logging.shutdown at exit
+    assert stream.writes[-1] == "GET /3 200\n"
+
+
+def test_buffered_lines_are_written_out_within_their_seconds():
+    from portal.request_log import BufferedStreamHandler
+
+    stream = Unbuffered()
+    handler = BufferedStreamHandler(stream, seconds=0.05)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.handle(record(logging.INFO, "GET / 200"))
+    deadline = time.monotonic() + 5
+    while not stream.writes and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stream.writes == ["GET / 200\n"]
+
+
+def test_with_no_seconds_every_line_is_written_at_once():
+    from portal.request_log import BufferedStreamHandler
+
+    stream = Unbuffered()
+    handler = BufferedStreamHandler(stream, seconds=0)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.handle(record(logging.INFO, "GET / 200"))
+    assert stream.writes == ["GET / 200\n"]

@@ -305,3 +305,148 @@ def test_a_page_counts_its_reader_and_reads_the_footer_figures_in_one_round_trip
     assert (with_bot["online_people"], with_bot["online_bots"], with_bot["today"]) == (2, 2, 2)
     visits.flush()  # the counts now in the database, the footer the same
     assert visits.statistics()["today"] == 2
+
+
+class Calls:
+    """The Redis commands a buffer's client sends, by name."""
+
+    def __init__(self, buffer):
+        self.buffer, self.names = buffer, []
+        self.real = buffer.client.execute_command
+
+    def __enter__(self):
+        def counted(*args, **kwargs):
+            self.names.append(args[0])
+            return self.real(*args, **kwargs)
+
+        self.buffer.client.execute_command = counted
+        return self.names
+
+    def __exit__(self, *exc):
+        del self.buffer.client.execute_command
+
+
+@pytest.fixture
+def outbox(monkeypatch, settings):
+    """Pages held in the process (as in production), sent only when the test says."""
+    settings.VISITS_BATCH_SECONDS = 0.1
+    box = visits.Outbox()
+    monkeypatch.setattr(box, "_start", lambda: None)  # no thread of its own
+    monkeypatch.setattr(visits, "_outbox", box)
+    return box
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_held_pages_cost_no_round_trip_and_reach_redis_together(redis_cache, outbox):
+    buffer = visits.buffer()
+    with Calls(buffer) as calls:
+        first = page("10.4.0.1")
+        middleware(first)  # nothing recent to show: sent at once, with its own figures
+        assert calls == ["EVALSHA"]
+        assert visits.statistics(snapshot=first.visits_snapshot)["today"] == 1
+        for ip, agent in [
+            ("10.4.0.1", BROWSER),
+            ("10.4.0.2", BROWSER),
+            ("10.4.0.2", BROWSER),
+            ("10.4.0.9", GOOGLEBOT),
+            ("10.4.0.3", BROWSER),
+        ]:
+            request = page(ip, agent)
+            middleware(request)
+            # the footer shows the figures of the last answer, without asking again
+            assert request.visits_snapshot == first.visits_snapshot
+        assert calls == ["EVALSHA"]
+        assert outbox.waiting() == 5
+        outbox.send(buffer)
+        assert calls == ["EVALSHA", "EVALSHA"] and outbox.waiting() == 0
+    stats = visits.statistics()
+    assert (stats["online_people"], stats["online_bots"], stats["today"]) == (3, 1, 3)
+    visits.flush()
+    assert saved() == (3, 5, 1, 1)  # five pages of people, one of a robot
+    # A reader whose visit goes on is not a new visit, from this process or another.
+    middleware(page("10.4.0.2"))
+    outbox.send(buffer)
+    visits.flush()
+    assert saved() == (3, 6, 1, 1)
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_pages_held_while_redis_is_away_are_sent_once_when_it_answers(
+    redis_cache, outbox, monkeypatch, caplog
+):
+    buffer = visits.buffer()
+    real = buffer.record_many
+    answers = []
+
+    def flaky(readers, page_views, now):
+        if len(answers) == 2:  # the second call of a send fails: the first one's readers stay
+            answers.append("failed")
+            raise redis.ConnectionError("Redis is away")
+        answers.append(len(readers))
+        return real(readers, page_views, now)
+
+    monkeypatch.setattr(buffer, "record_many", flaky)
+    monkeypatch.setattr(visits, "MANY_READERS", 2)
+    for n in range(5):
+        middleware(page(f"10.5.0.{n}"))  # the first is sent at once, alone
+    assert answers == [1] and outbox.waiting() == 4
+    assert outbox.try_send(buffer) is None  # two readers sent, then Redis fails
+    assert answers == [1, 2, "failed"] and outbox.waiting() == 4  # the pages go last
+    assert "Redis did not answer; 4 pages held in the process" in caplog.text
+    middleware(page("10.5.0.4"))  # a page meanwhile: counted, not sent (Redis rests)
+    assert outbox.waiting() == 5
+    assert outbox.try_send(buffer) is None and answers == [1, 2, "failed"]
+    outbox.retry_after = 0  # Redis is back
+    outbox.send(buffer)
+    assert answers == [1, 2, "failed", 2] and outbox.waiting() == 0
+    visits.flush()
+    assert saved() == (5, 6, 0, 0)  # every page once, every reader one visit
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_a_process_sends_what_it_holds_before_its_last_flush(redis_cache, outbox):
+    middleware(page("10.6.0.1"))
+    middleware(page("10.6.0.2"))
+    middleware(page("10.6.0.2"))
+    assert outbox.waiting() == 2
+    visits.flush_at_exit()  # what atexit runs when a worker stops
+    assert outbox.waiting() == 0
+    assert saved() == (2, 3, 0, 0)
+
+
+@needs_redis
+@pytest.mark.django_db
+def test_the_process_sends_what_it_holds_within_the_batch_interval(
+    redis_cache, settings, monkeypatch
+):
+    settings.VISITS_BATCH_SECONDS = 0.05
+    box = visits.Outbox()  # with its thread
+    monkeypatch.setattr(visits, "_outbox", box)
+    for _ in range(3):
+        middleware(page("10.7.0.1"))
+    buffer = visits.buffer()
+    deadline = time.monotonic() + 5
+    while box.waiting() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert box.waiting() == 0 and box.thread.is_alive()
+    pending = buffer.client.hgetall(buffer.pending_key)
+    assert visits._parse(pending)[(visits._local_day(time.time()), "page_views")] == 3
+
+
+@needs_postgresql
+@needs_redis
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_pages_held_and_sent_in_batches_through_redis_are_exact(
+    redis_cache, settings, monkeypatch
+):
+    settings.VISITS_BATCH_SECONDS = 0.005  # many sends while the threads count
+    box = visits.Outbox()
+    monkeypatch.setattr(visits, "_outbox", box)
+    run_load()
+    box.send(visits.buffer())
+    visits.flush()
+    assert saved() == EXPECTED
+    assert visits.statistics()["today"] == EXPECTED[0]

@@ -36,6 +36,11 @@ MAX_LOST_KEYS = 50_000
 UNREACHABLE = (redis.ConnectionError, redis.TimeoutError)
 
 
+class RedisAway(redis.ConnectionError):
+    """Refused by the breaker, without the network: not a new failure, so it never prolongs
+    the pause (else a busy process, asking every few milliseconds, would never try again)."""
+
+
 class Outage:
     """What this process knows of one Redis server being away."""
 
@@ -85,6 +90,15 @@ def outage_for(connection_kwargs):
         return _outages.setdefault(server, Outage())
 
 
+def try_again_now():
+    """End every pause (a process about to exit tries Redis once more with what it holds)."""
+    with _outages_lock:
+        outages = list(_outages.values())
+    for outage in outages:
+        with outage.lock:
+            outage.until = 0.0
+
+
 def reset_outages():
     """Forget every outage (the tests start each from a server that answers)."""
     with _outages_lock:
@@ -105,7 +119,7 @@ class CircuitBreakerPool(redis.ConnectionPool):
 
     def get_connection(self, *args, **kwargs):
         if self.outage.is_away():
-            raise redis.ConnectionError("Redis was unreachable a moment ago; not tried again yet")
+            raise RedisAway("Redis was unreachable a moment ago; not tried again yet")
         try:
             return super().get_connection(*args, **kwargs)
         except UNREACHABLE as error:
@@ -150,7 +164,9 @@ class RedisCache(DjangoRedisCache):
 
     def _failed(self, error, keys=(), version=None):
         outage = self._outage
-        if isinstance(error, UNREACHABLE):
+        if isinstance(error, RedisAway):
+            pass  # the pause goes on as it was: Redis is tried again when it ends
+        elif isinstance(error, UNREACHABLE):
             outage.trip(error)
         else:
             logger.warning("Redis cache error, taken as a miss: %s", error)

@@ -39,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from portal import cache as portal_cache
 from portal import fragments
 from portal.formatting import format_number
 from portal.models import DailyVisits, VisitFlushState
@@ -691,6 +692,7 @@ def _maybe_flush():
 
 
 def flush_at_exit():
+    portal_cache.try_again_now()  # the last chance: not refused by a pause begun just before
     current = buffer()
     if current.shared and _outbox.waiting():
         try:

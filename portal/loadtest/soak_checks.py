@@ -179,6 +179,14 @@ def summary(records, faults, checks, classified, header):
             and classified["saves_after_restart"] > 0,
         ),
         (
+            f"the page cache serves again within {RECOVERY_SECONDS:.0f} s of Redis being back",
+            "no page from the cache after Redis was back"
+            if classified.get("cache_back_after") is None
+            else f"first page from the cache {classified['cache_back_after']:.1f} s after",
+            classified.get("cache_back_after") is not None
+            and classified["cache_back_after"] <= RECOVERY_SECONDS,
+        ),
+        (
             "every acknowledged save is in the database",
             f"{checks['saves_acknowledged']:,} saves ({checks['figures_checked']:,} figures), "
             f"{len(checks['saves_lost'])} lost",

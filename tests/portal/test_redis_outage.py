@@ -126,3 +126,33 @@ def test_a_publication_while_redis_is_away_shows_once_it_returns(client, site_se
     make_article(title="Tin thứ hai")  # bumps the pages' generation: the write is lost
     outage().until = 0
     assert "Tin thứ hai" in client.get("/tin-tuc/").content.decode()
+
+
+@needs_redis
+def test_the_pause_ends_while_pages_keep_asking(real_redis, monkeypatch):
+    """A busy process asks the cache every few milliseconds: the refusals of the pause must not
+    prolong it, or Redis, back after a restart, would never be tried again (the soak lost the
+    visitor counts its workers held, refused until they exited)."""
+    monkeypatch.setattr(tolerant, "PAUSE_SECONDS", 0.3)
+    outage().trip(redis.ConnectionError("Redis restarted"))
+    started = time.monotonic()
+    answered = None
+    while answered is None and time.monotonic() - started < 2:
+        if cache.get("asked all along") == 1:  # written once Redis is tried again
+            answered = time.monotonic() - started
+        cache.set("asked all along", 1)
+        time.sleep(0.01)
+    assert answered is not None and answered < 1
+
+
+@needs_redis
+def test_a_process_at_exit_tries_redis_again_with_the_pages_it_holds(real_redis, settings):
+    from portal import visits
+
+    settings.VISITS_BATCH_SECONDS = 60  # held in the process, not yet sent
+    visits.buffer().reset()
+    visits._outbox.count("reader", False, time.time(), visits._local_day(time.time()))
+    outage().trip(redis.ConnectionError("Redis restarted a moment ago"))
+    visits.flush_at_exit()
+    assert visits._outbox.waiting() == 0
+    assert sum(visits.statistics().values()) > 0

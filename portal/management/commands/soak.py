@@ -182,6 +182,9 @@ class Command(BaseCommand):
         records = json.loads((workdir / "results.json").read_text())["records"]
         classified = soak_checks.classify(records, faults)
         classified["server_503_ms"] = self.durations_of_503(workdir / "server.log")
+        classified["cache_back_after"] = self.first_hit_after(
+            workdir / "server.log", faults["redis"]["started"]
+        )
         back = faults["postgres"]["started"]
         classified["saves_after_restart"] = sum(
             1 for save in results.saves if save["acknowledged"] and save["started"] > back
@@ -251,6 +254,22 @@ class Command(BaseCommand):
                 except (ValueError, KeyError, TypeError):
                     continue
         return durations
+
+    def first_hit_after(self, log_path, moment):
+        """Seconds from ``moment`` to the first page the page cache served (None: none did)."""
+        with open(log_path, "rb") as log:
+            for raw in log:
+                if b'"page_cache": "hit"' not in raw:
+                    continue
+                try:
+                    stamp = json.loads(raw)["time"]  # local time, as the portal's TIME_ZONE
+                    at = time.mktime(time.strptime(stamp[:19], "%Y-%m-%d %H:%M:%S"))
+                    at += int(stamp[20:23]) / 1000
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if at >= moment:
+                    return at - moment
+        return None
 
     def uncounted_pages(self, log_path):
         """Pages the visitor statistics said they could not count (Redis away)."""

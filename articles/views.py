@@ -95,7 +95,9 @@ def article_detail(request, slug):
             "breadcrumbs": breadcrumbs,
             "comments": list(
                 article.comments.approved().only("article_id", "name", "text", "created_at")
-            ),
+            )
+            if article.has_comments
+            else [],
             "rating": feedback.rating_summary(article),
             "rating_stars": rating_stars(get_language()),
             "absolute_url": absolute_url,

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -42,10 +42,25 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def with_detail(self):
-        """Settle the joins that the article page needs, once."""
-        return self.with_listing().prefetch_related(
-            "tags",
-            Prefetch("images", queryset=ArticleImage.objects.order_by("order", "pk")),
+        """Settle the joins that the article page needs, once; with, in the same query, its
+        ratings' average and count and whether it has approved comments or hand-picked related
+        articles (the page asks no more when it has none: most have neither)."""
+        from articles.models.feedback import Comment, Rating
+
+        ratings = Rating.objects.filter(article=OuterRef("pk")).order_by().values("article")
+        picked = Article.related.through.objects.filter(from_article=OuterRef("pk"))
+        return (
+            self.with_listing()
+            .prefetch_related(
+                "tags",
+                Prefetch("images", queryset=ArticleImage.objects.order_by("order", "pk")),
+            )
+            .annotate(
+                rating_average=Subquery(ratings.annotate(v=Avg("score")).values("v")),
+                rating_count=Subquery(ratings.annotate(v=Count("pk")).values("v")),
+                has_comments=Exists(Comment.objects.approved().filter(article=OuterRef("pk"))),
+                has_picks=Exists(picked),
+            )
         )
 
     def latest(self):
@@ -252,7 +267,9 @@ class Article(models.Model):
     def related_articles(self, limit=4):
         """Hand-picked related articles first, then published ones sharing tags or categories."""
         # Cards show no body: it is left out of the queries (and of related_to's GROUP BY).
-        chosen = list(self.related.published().defer("body").latest()[:limit])
+        chosen = []
+        if getattr(self, "has_picks", True):  # known when read by ``with_detail``
+            chosen = list(self.related.published().defer("body").latest()[:limit])
         if len(chosen) < limit:
             found = Article.objects.defer("body").related_to(self, limit + len(chosen))
             chosen += [a for a in found if a.pk not in {c.pk for c in chosen}]

@@ -297,13 +297,38 @@ def test_article_page_queries_stay_bounded(category, django_assert_max_num_queri
         make_article(f"Liên quan {n}", categories=[category], tags=tags[:2])
     visitor = reader()
     visitor.get("/")  # settle the site settings cache
-    with django_assert_max_num_queries(18):
+    # The article (its ratings' summary and whether it has comments or hand-picked related
+    # articles in the same query), categories, tags, images, comments, related by tags…
+    with django_assert_max_num_queries(11):
         response = visitor.get(article.get_absolute_url())
     assert "8 ý kiến" in response.content.decode()
+    assert "4,0/5 · 8 lượt đánh giá" in response.content.decode()
     with django_assert_max_num_queries(1):
         visitor.get(article.get_absolute_url())  # cached, and already counted today
     with django_assert_max_num_queries(5):  # the view: select, (savepoint) insert, update
         reader(ip="203.0.113.50").get(article.get_absolute_url())  # cached, a new view
+
+
+def test_an_article_without_comments_or_picks_asks_for_neither(
+    category, django_assert_max_num_queries
+):
+    tag = Tag.objects.create(name="Nông thôn mới")
+    plain = make_article("Không ý kiến", categories=[category], tags=[tag])
+    picked = make_article("Bài chọn tay", categories=[category])
+    make_article("Cùng thẻ", categories=[category], tags=[tag])
+    visitor = reader()
+    visitor.get("/")  # settle the site settings cache
+    # The article, categories, tags, images, the reader's view (5), related by tags, by category
+    with django_assert_max_num_queries(11) as captured:
+        page = visitor.get(plain.get_absolute_url()).content.decode()
+    asked = [query["sql"] for query in captured.captured_queries]
+    assert "0 ý kiến" in page and "Cùng thẻ" in page
+    assert not [sql for sql in asked if sql.startswith('SELECT "articles_comment"')]
+    assert not [sql for sql in asked if "articles_article_related" in sql.split(" WHERE ")[0]]
+    plain.related.add(picked)
+    cache.clear()
+    page = visitor.get(plain.get_absolute_url()).content.decode()
+    assert page.index("Bài chọn tay") < page.index("Cùng thẻ")  # hand-picked first
 
 
 def test_tag_page_lists_published_articles_with_pagination(django_assert_max_num_queries):

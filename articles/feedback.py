@@ -13,16 +13,16 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Avg, Count, F
-from django.utils import timezone
 from django.utils.translation import ngettext
 
 from articles.models import Article, ArticleView, Rating
-from portal import readers
+from portal import readers, visits
 from portal.formatting import format_number
 from portal.readers import client_ip, digest, ip_hash, is_bot  # noqa: F401 - used by views
 
 VISITOR_COOKIE = "ban_doc"
 VISITOR_COOKIE_AGE = 365 * 24 * 3600
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # A day and a little: the marker of a view outlives the day it is for.
 VIEW_MARKER_SECONDS = 26 * 3600
 # Views already counted, held in the process too (a set of markers, given up whole when full):
@@ -47,7 +47,7 @@ def visitor_hash(request):
 
 
 def _valid_token(token):
-    return bool(re.fullmatch(r"[A-Za-z0-9_-]{20,64}", token or ""))
+    return bool(token) and bool(TOKEN_PATTERN.fullmatch(token))
 
 
 def feedback_visitor(request):
@@ -83,7 +83,7 @@ def record_view(request, article_id):
     """Count one view per visitor, article and day; bots are not counted. True if counted."""
     if is_bot(request):
         return False
-    day, visitor = timezone.localdate(), visitor_hash(request)
+    day, visitor = visits.local_day(), visitor_hash(request)
     # A reader's later views of the same article that day count nothing: a marker in the cache
     # answers them without the database query (a cached page's hit would otherwise pay one on
     # every request). The marker is set only once the view is committed, so a view is never

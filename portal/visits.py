@@ -547,14 +547,14 @@ def flush():
 def record(request, now=None):
     """Count one page of this request's reader; True when it starts a visit."""
     now = time.time() if now is None else now
-    return buffer().record(visitor_id(request), is_bot(request), now, _local_day(now))
+    return buffer().record(visitor_id(request), is_bot(request), now, local_day(now))
 
 
 def record_page(request, now=None):
     """``record``, keeping on the request what ``statistics`` reads (same round trip), so
     that the page's footer shows the figures as of this page, this reader counted."""
     now = time.time() if now is None else now
-    visitor, bot, day = visitor_id(request), is_bot(request), _local_day(now)
+    visitor, bot, day = visitor_id(request), is_bot(request), local_day(now)
     current = buffer()
     if current.shared and batch_seconds():  # held in the process, sent in batches
         held = _outbox.count(visitor, bot, now, day)
@@ -565,9 +565,12 @@ def record_page(request, now=None):
     return new
 
 
-def _local_day(timestamp):
-    """The local date of a time, held for its minute (every page asks for it, twice)."""
-    zone = timezone.get_current_timezone()
+def local_day(timestamp=None):
+    """The portal's date (``TIME_ZONE``) at a time, held for its minute: every page asks for
+    it, twice, and more on an article. The portal never activates a reader's time zone, and a
+    visit belongs to the district's day whoever reads (the default zone is read once)."""
+    timestamp = time.time() if timestamp is None else timestamp
+    zone = timezone.get_default_timezone()
     key = (int(timestamp // 60), zone)  # time zones are offset by whole minutes
     day = _days.get(key)
     if day is None:
@@ -619,7 +622,7 @@ def statistics(now=None, snapshot=None):
     if snapshot is not None:
         now, snapshot = snapshot
     now = time.time() if now is None else now
-    today = _local_day(now)
+    today = local_day(now)
     if snapshot is None:
         snapshot = buffer().snapshot(now)
     generation, pending, batch, flushing, people, bots = snapshot

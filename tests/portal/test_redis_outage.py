@@ -151,7 +151,7 @@ def test_a_process_at_exit_tries_redis_again_with_the_pages_it_holds(real_redis,
 
     settings.VISITS_BATCH_SECONDS = 60  # held in the process, not yet sent
     visits.buffer().reset()
-    visits._outbox.count("reader", False, time.time(), visits._local_day(time.time()))
+    visits._outbox.count("reader", False, time.time(), visits.local_day(time.time()))
     outage().trip(redis.ConnectionError("Redis restarted a moment ago"))
     visits.flush_at_exit()
     assert visits._outbox.waiting() == 0

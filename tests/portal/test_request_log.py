@@ -225,3 +225,14 @@ def test_with_no_seconds_every_line_is_written_at_once():
     handler.setFormatter(logging.Formatter("%(message)s"))
     handler.handle(record(logging.INFO, "GET / 200"))
     assert stream.writes == ["GET / 200\n"]
+
+
+def test_the_time_of_a_line_reads_as_loggings_own_across_seconds():
+    plain = logging.Formatter()
+    ours = JsonFormatter()
+    for created in (1765000000.0, 1765000000.25, 1765000000.999, 1765000001.0, 1765000061.5):
+        record = logging.LogRecord("portal.requests", logging.INFO, __file__, 1, "x", (), None)
+        record.created, record.msecs = created, (created - int(created)) * 1000
+        assert ours.formatTime(record) == plain.formatTime(record)
+        assert TextFormatter().formatTime(record) == plain.formatTime(record)
+        assert json.loads(ours.format(record))["time"] == plain.formatTime(record)

@@ -433,7 +433,7 @@ def test_the_process_sends_what_it_holds_within_the_batch_interval(
         time.sleep(0.02)
     assert box.waiting() == 0 and box.thread.is_alive()
     pending = buffer.client.hgetall(buffer.pending_key)
-    assert visits._parse(pending)[(visits._local_day(time.time()), "page_views")] == 3
+    assert visits._parse(pending)[(visits.local_day(time.time()), "page_views")] == 3
 
 
 @needs_postgresql

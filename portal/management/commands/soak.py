@@ -189,6 +189,9 @@ class Command(BaseCommand):
         classified["saves_after_restart"] = sum(
             1 for save in results.saves if save["acknowledged"] and save["started"] > back
         )
+        hits, misses = self.page_cache_counts(workdir / "server.log")
+        share = f" ({hits / (hits + misses):.0%} hits)" if hits + misses else ""
+        header.append(f"page cache: {hits:,} hits, {misses:,} misses{share}")
         header.append(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
         lines, ok = soak_checks.summary(records, faults, checks, classified, header)
         self.stdout.write("\n".join(["", *lines]))
@@ -270,6 +273,17 @@ class Command(BaseCommand):
                 if at >= moment:
                     return at - moment
         return None
+
+    def page_cache_counts(self, log_path):
+        """(hits, misses) of the page cache, from the request log."""
+        hits = misses = 0
+        with open(log_path, "rb") as log:
+            for raw in log:
+                if b'"page_cache": "hit"' in raw:
+                    hits += 1
+                elif b'"page_cache": "miss"' in raw:
+                    misses += 1
+        return hits, misses
 
     def uncounted_pages(self, log_path):
         """Pages the visitor statistics said they could not count (Redis away)."""

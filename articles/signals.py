@@ -13,7 +13,7 @@ from portal import pagecache
 # A view count changes the page too, but only through a counted update (no signal): the page
 # shows the count as of its rendering, at most pagecache.PAGE_SECONDS old. So does a rating's
 # summary: any reader may rate, and a rating that made every cached page stale would let any
-# reader empty the page cache for everyone (the soak's ratings kept 71% of pages rendered).
+# reader empty the page cache for everyone (in the soak, 71% of page requests were renders).
 # The reader who rated sees the new summary at once, in the answer to their rating.
 NOT_SHOWN = {ArticleView, Rating}
 

@@ -163,7 +163,8 @@ class Command(BaseCommand):
                 server.stop()
             results.dump(workdir / "results.json", faults=faults)
             counted = sum(1 for r in results.records if r.html)
-            counted -= self.uncounted_pages(workdir / "server.log")
+            logged = self.log_counts(workdir / "server.log")
+            counted -= logged["uncounted"]
             self.stdout.write("Looking for every acknowledged save, rating and view…")
             self.child(
                 quiet,
@@ -189,7 +190,7 @@ class Command(BaseCommand):
         classified["saves_after_restart"] = sum(
             1 for save in results.saves if save["acknowledged"] and save["started"] > back
         )
-        hits, misses = self.page_cache_counts(workdir / "server.log")
+        hits, misses = logged["hit"], logged["miss"]
         share = f" ({hits / (hits + misses):.0%} hits)" if hits + misses else ""
         header.append(f"page cache: {hits:,} hits, {misses:,} misses{share}")
         header.append(f"load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
@@ -262,7 +263,7 @@ class Command(BaseCommand):
         """Seconds from ``moment`` to the first page the page cache served (None: none did)."""
         with open(log_path, "rb") as log:
             for raw in log:
-                if b'"page_cache": "hit"' not in raw:
+                if self.LOG_MARKERS["hit"] not in raw:
                     continue
                 try:
                     stamp = json.loads(raw)["time"]  # local time, as the portal's TIME_ZONE
@@ -274,25 +275,23 @@ class Command(BaseCommand):
                     return at - moment
         return None
 
-    def page_cache_counts(self, log_path):
-        """(hits, misses) of the page cache, from the request log."""
-        hits = misses = 0
-        with open(log_path, "rb") as log:
-            for raw in log:
-                if b'"page_cache": "hit"' in raw:
-                    hits += 1
-                elif b'"page_cache": "miss"' in raw:
-                    misses += 1
-        return hits, misses
+    # Lines of the request log counted after the run, by a fragment of each.
+    LOG_MARKERS = {
+        "hit": b'"page_cache": "hit"',
+        "miss": b'"page_cache": "miss"',
+        # the visitor statistics could not count a page (Redis away)
+        "uncounted": b"a page could not be counted",
+    }
 
-    def uncounted_pages(self, log_path):
-        """Pages the visitor statistics said they could not count (Redis away)."""
-        count = 0
+    def log_counts(self, log_path):
+        """How many lines of the server's log carry each of LOG_MARKERS, in one pass."""
+        counts = dict.fromkeys(self.LOG_MARKERS, 0)
         with open(log_path, "rb") as log:
             for raw in log:
-                if b"a page could not be counted" in raw:
-                    count += 1
-        return count
+                for name, marker in self.LOG_MARKERS.items():
+                    if marker in raw:
+                        counts[name] += 1
+        return counts
 
     def page_503(self, results):
         sample = results.samples.get(503)

@@ -130,7 +130,11 @@ def rating_summary(article):
     """The article's ratings as "4,2/5 · 17 lượt đánh giá" (one query, none when the article
     was read with them: ``with_detail``); "" when none."""
     if hasattr(article, "rating_count"):
-        summary = {"average": article.rating_average, "count": article.rating_count or 0}
+        average = article.rating_average  # the database's AVG: a Decimal on PostgreSQL
+        summary = {
+            "average": None if average is None else float(average),
+            "count": article.rating_count or 0,
+        }
     else:
         summary = Rating.objects.filter(article=article).aggregate(
             average=Avg("score"), count=Count("pk")

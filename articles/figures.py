@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -188,7 +189,11 @@ def render(article, *, flag_unknown=False):
     body = article.body_html()
     if not TOKEN.search(body):
         return Rendered(body=body)
-    figures = article_figures(article)
+    # A reader's page shows frozen figures, whose text needs no indicator: only those still
+    # computed (drafts, previews) or linked as revised are given theirs, in two more queries.
+    figures = list(article.figures.select_related("program", "unit"))
+    needing = [figure for figure in figures if not figure.is_frozen or figure.revised_at]
+    prefetch_related_objects(needing, "indicator__program")
     # A frozen figure shows what it was published with; whether the data changed since is
     # kept in ``revised_at`` by ``check_revisions`` on every change of the data (signals), so
     # readers' pages compute only the figures not frozen yet (drafts, previews).

@@ -116,7 +116,7 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 def news_article_json_ld(request, article, absolute_url, cover_url):
     """schema.org NewsArticle, safe inside <script>: <, > and & are escaped as in json_script."""
-    site = SiteSettings.load()
+    site = SiteSettings.load(request)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

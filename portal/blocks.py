@@ -10,7 +10,7 @@ cached page outlives that moment (and its ETag changes with its content, so brow
 revalidate do not get 304 for the old page).
 """
 
-import time
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 
@@ -41,8 +41,9 @@ CONTACT_LIMIT = (3, 3600)  # messages per IP address and seconds
 def _version():
     value = cache.get(VERSION_KEY)
     if value is None:
-        # A random start: after a cache flush, no entry of an earlier version can match.
-        value = int(time.time() * 1000)
+        # A random start: after a cache flush, no entry of an earlier version can match, in
+        # the cache or held by a process (``blocks``).
+        value = secrets.randbits(48)
         if not cache.add(VERSION_KEY, value, None):
             value = cache.get(VERSION_KEY, value)
     return value
@@ -62,14 +63,33 @@ def blocks_changed(**_signal_kwargs):
     pagecache.bump()
 
 
-def _cached(name, build):
-    """``build()``'s value, kept until a block changes (not on every change of articles)."""
-    key = f"portal:blocks:{_version()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, BLOCK_SECONDS)
-    return value
+# What this process read of each version: {version: {name: value}}. What a version holds never
+# changes (any change of a block makes a new one), so it is read from the cache once.
+_held = {}
+
+
+def blocks():
+    """The menu, links and notices as {name: value}, kept until a block changes (not on every
+    change of articles): one cache round trip for the version, and the blocks themselves read
+    from the cache (built when missing) once per version by each process."""
+    version = _version()
+    held = _held.get(version)
+    if held is not None:
+        return held
+    keys = {name: f"portal:blocks:{version}:{name}" for name in BUILDERS}
+    found = cache.get_many(list(keys.values()))
+    held, missing = {}, {}
+    for name, key in keys.items():
+        if key in found:
+            held[name] = found[key]
+        else:
+            held[name] = missing[key] = BUILDERS[name]()
+    if missing:
+        cache.set_many(missing, BLOCK_SECONDS)
+    if len(_held) > 4:
+        _held.clear()
+    _held[version] = held
+    return held
 
 
 # The menu ----------------------------------------------------------------------------------
@@ -139,9 +159,9 @@ def _default_menu():
     ]
 
 
-def menu_for(path):
+def menu_for(path, held=None):
     """The menu for a page at ``path``: the entry leading to it is marked current."""
-    roots = _cached("menu", _menu_tree)
+    roots = (held or blocks())["menu"]
     best = None
     for entry in roots:
         for candidate in [entry, *entry.children]:
@@ -183,16 +203,19 @@ def _notices():
     return list(MaintenanceNotice.objects.filter(is_active=True, ends_at__gt=timezone.now()))
 
 
-def current_links(now=None):
+BUILDERS = {"menu": _menu_tree, "links": _links, "notices": _notices}
+
+
+def current_links(now=None, held=None):
     """The links and banners shown now, in order (no query once cached)."""
     now = now or timezone.now()
-    return [link for link in _cached("links", _links) if link.is_current(now)]
+    return [link for link in (held or blocks())["links"] if link.is_current(now)]
 
 
-def current_notice(now=None):
+def current_notice(now=None, held=None):
     """The maintenance notice shown now, or None (no query once cached)."""
     now = now or timezone.now()
-    return next((n for n in _cached("notices", _notices) if n.is_current(now)), None)
+    return next((n for n in (held or blocks())["notices"] if n.is_current(now)), None)
 
 
 @pagecache.schedule_limit
@@ -202,9 +225,10 @@ def next_block_change():
     Read from the same cached lists the page was rendered from, so it costs no query.
     """
     now = timezone.now()
+    held = blocks()
     moments = [
         moment
-        for block in [*_cached("links", _links), *_cached("notices", _notices)]
+        for block in [*held["links"], *held["notices"]]
         for moment in (block.starts_at, block.ends_at)
         if moment and moment > now
     ]
@@ -218,16 +242,20 @@ class SiteBlocks:
         self.request = request
 
     @cached_property
+    def _held(self):
+        return blocks()  # once per page: the menu and the notice come from one read
+
+    @cached_property
     def menu(self):
-        return menu_for(self.request.path)
+        return menu_for(self.request.path, self._held)
 
     @cached_property
     def notice(self):
-        return current_notice()
+        return current_notice(held=self._held)
 
     @cached_property
     def links(self):
-        return current_links()
+        return current_links(held=self._held)
 
 
 def connect():
@@ -260,7 +288,7 @@ def site_map():
         if category.parent_id:
             children.setdefault(category.parent_id, []).append(category)
     return {
-        "menu": _cached("menu", _menu_tree),
+        "menu": blocks()["menu"],
         "intro_pages": list(IntroPage.objects.filter(is_published=True).only("title", "slug")),
         "categories": [(c, children.get(c.pk, [])) for c in main],
         "results_url": results_url(),

@@ -5,7 +5,7 @@ from portal.models import SiteSettings
 
 def site(request):
     """Put the portal's settings and languages in every template."""
-    return {"site": SiteSettings.load(), "PORTAL_LANGUAGES": settings.LANGUAGES}
+    return {"site": SiteSettings.load(request), "PORTAL_LANGUAGES": settings.LANGUAGES}
 
 
 def blocks(request):

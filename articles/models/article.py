@@ -1,9 +1,12 @@
 """Articles with their images, old slugs and text revisions."""
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db import connection, models, transaction
+from django.db.models import Count, Prefetch, Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -15,6 +18,65 @@ from articles.models.taxonomy import Category, Tag
 from articles.sanitize import EDITOR_EXTENSIONS, clean_body
 from articles.search import search_fields
 from articles.slugs import unique_slug, vietnamese_slugify
+
+# An article's ratings (average, count) and whether it has approved comments or hand-picked
+# related articles: (name, SQL, type), the SQL's tables and columns named by ``_feedback_sql``.
+FEEDBACK_COLUMNS = [
+    (
+        "rating_average",
+        "SELECT AVG({score}) FROM {rating} WHERE {rating_article} = {article}",
+        "float",
+    ),
+    ("rating_count", "SELECT COUNT(*) FROM {rating} WHERE {rating_article} = {article}", "int"),
+    (
+        "has_comments",
+        "EXISTS (SELECT 1 FROM {comment} WHERE {approved} AND {comment_article} = {article})",
+        "bool",
+    ),
+    ("has_picks", "EXISTS (SELECT 1 FROM {related} WHERE {from_article_id} = {article})", "bool"),
+]
+# What an article card shows: its title and link, time, lead and cover picture.
+CARD_FIELDS = [
+    *("title", "slug", "lead", "publish_at"),
+    *("cover", "cover_width", "cover_height", "cover_alt"),
+]
+FIELD_TYPES = {"float": models.FloatField, "int": models.IntegerField, "bool": models.BooleanField}
+
+
+@functools.cache
+def _feedback_sql():
+    """FEEDBACK_COLUMNS' SQL with the models' tables and columns (quoted), once per process."""
+    from articles.models.feedback import Comment, Rating
+
+    q = connection.ops.quote_name
+    names = {
+        "article": f"{q(Article._meta.db_table)}.{q(Article._meta.pk.column)}",
+        "rating": q(Rating._meta.db_table),
+        "comment": q(Comment._meta.db_table),
+        "related": q(Article.related.through._meta.db_table),
+        "score": q(Rating._meta.get_field("score").column),
+        "approved": q(Comment._meta.get_field("approved").column),
+        "rating_article": q(Rating._meta.get_field("article").column),
+        "comment_article": q(Comment._meta.get_field("article").column),
+        "from_article_id": q(Article.related.through._meta.get_field("from_article").column),
+    }
+    return [(name, sql.format(**names), kind) for name, sql, kind in FEEDBACK_COLUMNS]
+
+
+def _feedback_columns():
+    """FEEDBACK_COLUMNS as annotations: subqueries of the article's own query.
+
+    Written as SQL rather than as ``Subquery``/``Exists`` of querysets: Django resolves and
+    compiles those again for every query, over a millisecond on each article page rendered
+    (measured; building them once saves little). They are short correlated subqueries on
+    indexed foreign keys, the same on both databases. They name the article's table itself:
+    the query they are added to must not alias it (no self-join).
+    """
+    # Only the models' own table and column names go into this SQL, never input.
+    return {
+        name: RawSQL(sql, (), output_field=FIELD_TYPES[kind]())  # noqa: S611
+        for name, sql, kind in _feedback_sql()
+    }
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -45,26 +107,22 @@ class ArticleQuerySet(models.QuerySet):
         """Settle the joins that the article page needs, once; with, in the same query, its
         ratings' average and count and whether it has approved comments or hand-picked related
         articles (the page asks no more when it has none: most have neither)."""
-        from articles.models.feedback import Comment, Rating
-
-        ratings = Rating.objects.filter(article=OuterRef("pk")).order_by().values("article")
-        picked = Article.related.through.objects.filter(from_article=OuterRef("pk"))
         return (
             self.with_listing()
             .prefetch_related(
                 "tags",
                 Prefetch("images", queryset=ArticleImage.objects.order_by("order", "pk")),
             )
-            .annotate(
-                rating_average=Subquery(ratings.annotate(v=Avg("score")).values("v")),
-                rating_count=Subquery(ratings.annotate(v=Count("pk")).values("v")),
-                has_comments=Exists(Comment.objects.approved().filter(article=OuterRef("pk"))),
-                has_picks=Exists(picked),
-            )
+            .annotate(**_feedback_columns())
         )
 
     def latest(self):
         return self.order_by("-publish_at", "-pk")
+
+    def for_cards(self):
+        """Only what a compact article card shows (articles/includes/article_card.html): a
+        related article's query reads and builds nothing more."""
+        return self.only(*CARD_FIELDS)
 
     def related_to(self, article, limit=4):
         """Published articles sharing tags with ``article`` (most shared, then latest first),
@@ -266,12 +324,12 @@ class Article(models.Model):
 
     def related_articles(self, limit=4):
         """Hand-picked related articles first, then published ones sharing tags or categories."""
-        # Cards show no body: it is left out of the queries (and of related_to's GROUP BY).
+        # Cards show few columns: only those are read (and grouped by in related_to).
         chosen = []
         if getattr(self, "has_picks", True):  # known when read by ``with_detail``
-            chosen = list(self.related.published().defer("body").latest()[:limit])
+            chosen = list(self.related.published().for_cards().latest()[:limit])
         if len(chosen) < limit:
-            found = Article.objects.defer("body").related_to(self, limit + len(chosen))
+            found = Article.objects.for_cards().related_to(self, limit + len(chosen))
             chosen += [a for a in found if a.pk not in {c.pk for c in chosen}]
         return chosen[:limit]
 

@@ -66,12 +66,18 @@ class SiteSettings(models.Model):
         cache.delete(CACHE_KEY)
 
     @classmethod
-    def load(cls):
-        """Return the portal's settings, from the cache when possible."""
+    def load(cls, request=None):
+        """Return the portal's settings, from the cache when possible; read once per
+        ``request`` when given (a page asks in several places: one cache round trip)."""
+        settings = getattr(request, "_site_settings", None)
+        if settings is not None:
+            return settings
         settings = cache.get(CACHE_KEY)
         if settings is None:
             settings = cls.objects.filter(pk=1).first() or cls.default()
             cache.set(CACHE_KEY, settings, 300)
+        if request is not None:
+            request._site_settings = settings
         return settings
 
     @classmethod

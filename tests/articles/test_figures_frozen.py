@@ -3,6 +3,9 @@
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles import figures
 from articles.models import Article, ArticleFigure
@@ -100,6 +103,33 @@ def test_published_figures_stay_and_a_note_links_to_the_current_ones(
     current = client.get("/ket-qua/chuong-trinh/ld/?nam=2026&thang=2").content.decode()
     assert "2.000" in current  # January only, now that February is reopened
     assert ArticleFigure.objects.filter(revised_at__isnull=False).count() == 3
+
+
+def test_a_readers_page_of_frozen_figures_reads_no_indicator(
+    client, admin_user, data, published, django_capture_on_commit_callbacks
+):
+    """Frozen figures carry their text: only a revised one needs its indicator (its link)."""
+
+    def indicator_queries():
+        with CaptureQueriesContext(connection) as captured:
+            html = page(client, published)
+        asked = [
+            q["sql"] for q in captured.captured_queries if 'FROM "indicators_indicator"' in q["sql"]
+        ]
+        return html, asked
+
+    cache.clear()
+    html, asked = indicator_queries()
+    assert '<span class="quoted-figure">4.884</span> lao động' in html and not asked
+    assert "<td>4.884</td><td>5.700</td><td>85,7%</td>" in html  # the table's caption: its program
+    assert data["program"].name in html
+
+    reopen_february(data, admin_user, django_capture_on_commit_callbacks)
+    cache.clear()
+    html, asked = indicator_queries()
+    assert (
+        len(asked) == 1 and 'href="/ket-qua/chuong-trinh/ld/?nam=2026&amp;thang=2#cs-JOBS"' in html
+    )
 
 
 def test_staff_find_the_articles_quoting_revised_figures(

@@ -53,6 +53,47 @@ def png_upload(name="banner.png", size=(600, 200)):
 # The main menu --------------------------------------------------------------------------------
 
 
+def test_a_page_reads_the_site_settings_and_the_blocks_version_once_each(
+    site_settings, monkeypatch
+):
+    """A rendered page asks the cache for the site settings and the blocks' version once
+    each; what a version holds is kept by the process until a block changes."""
+    from portal import pagecache
+
+    from tests.articles.conftest import make_article
+
+    article = make_article("Tin trong ngày")
+    monkeypatch.setattr(pagecache, "cacheable_request", lambda request: False)
+    reader().get("/tin-tuc/")  # the blocks read once by this process
+    reads = []
+    real_get, real_get_many = cache.get, cache.get_many
+
+    def get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.extend(keys)
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", get)
+    monkeypatch.setattr(cache, "get_many", get_many)
+
+    def site_reads():
+        return [key for key in reads if key.startswith(("portal:site-settings", "portal:blocks"))]
+
+    reader().get("/tin-tuc/")
+    assert site_reads() == ["portal:site-settings", "portal:blocks:version"]
+    reads.clear()
+    reader().get(article.get_absolute_url())  # its JSON-LD names the agency too
+    assert site_reads() == ["portal:site-settings", "portal:blocks:version"]
+
+    reads.clear()
+    MenuItem.objects.create(title="Dịch vụ công", url="/dich-vu-cong/", order=99)
+    assert "Dịch vụ công" in nav(reader().get("/tin-tuc/").content.decode())
+    assert len([key for key in site_reads() if key.startswith("portal:blocks:")]) > 1
+
+
 def test_the_seeded_menu_leads_everywhere_and_marks_the_current_section(site_settings):
     menu = nav(reader().get("/tin-tuc/").content.decode())
     for title, url in [

@@ -59,7 +59,6 @@ def test_a_page_reads_the_site_settings_and_the_blocks_version_once_each(
     """A rendered page asks the cache for the site settings and the blocks' version once
     each; what a version holds is kept by the process until a block changes."""
     from portal import pagecache
-
     from tests.articles.conftest import make_article
 
     article = make_article("Tin trong ngày")
